@@ -1,0 +1,31 @@
+"""nlp_motioner: Swedish municipal political documents as structured, searchable data.
+
+Data flows one way: read -> structure -> tag -> record -> store -> analyse.
+
+>>> import nlp_motioner
+>>> doc = nlp_motioner.read("corpus/seeds/001_57ee7757e7276fbf.txt")   # doctest: +SKIP
+>>> doc.sections[0].kind                                                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+
+from nlp_motioner.record import Document, Item, Section, Tags
+
+__version__ = "0.1.0"
+__all__ = ["read", "tag", "Document", "Item", "Section", "Tags", "__version__"]
+
+
+def read(path: str | os.PathLike[str], *, ocr: bool = False) -> Document:
+    """Read one file and recover its structure (sections, § items); never raises for bad files."""
+    from nlp_motioner.pipeline import process
+
+    return process(path, ocr=ocr, do_tag=False)
+
+
+def tag(path: str | os.PathLike[str], *, ocr: bool = False) -> Document:
+    """Read, structure and tag one file."""
+    from nlp_motioner.pipeline import process
+
+    return process(path, ocr=ocr)

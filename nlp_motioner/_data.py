@@ -1,0 +1,21 @@
+"""Load the package's data files (lexicons, heading vocabularies) once."""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@lru_cache(maxsize=None)
+def load_toml(relpath: str) -> dict[str, Any]:
+    """Parse a TOML file shipped inside the package, e.g. ``"tag/lexicons/parties.toml"``."""
+    ref = resources.files("nlp_motioner").joinpath(relpath)
+    with ref.open("rb") as fh:
+        return tomllib.load(fh)

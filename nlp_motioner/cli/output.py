@@ -1,0 +1,77 @@
+"""Writers for JSONL, CSV and terminal tables; files are written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+
+@contextlib.contextmanager
+def open_output(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or a temp file beside `path` renamed into place only when the block completes."""
+    if not path:
+        yield sys.stdout
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".motioner-", suffix=".part", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_jsonl(fh: IO[str], record: dict[str, Any]) -> None:
+    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def flat_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(flat_value(v) if not isinstance(v, dict) else json.dumps(v, ensure_ascii=False) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class CsvWriter:
+    def __init__(self, fh: IO[str], columns: list[str]) -> None:
+        self.writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        self.writer.writeheader()
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.writer.writerow({k: flat_value(record.get(k)) for k in self.writer.fieldnames})
+
+
+class TableWriter:
+    """A plain aligned table, streamed: widths are fixed up front and long cells are cut."""
+
+    def __init__(self, fh: IO[str], columns: list[tuple[str, int]]) -> None:
+        self.fh = fh
+        self.columns = columns
+        self._row({c: c for c, _ in columns})
+        self.fh.write("  ".join("-" * w for _, w in columns) + "\n")
+
+    def _row(self, values: dict[str, str]) -> None:
+        cells = []
+        for name, width in self.columns:
+            text = " ".join(str(values.get(name, "")).split())
+            if len(text) > width:
+                text = text[: width - 1] + "…"
+            cells.append(text.ljust(width))
+        self.fh.write("  ".join(cells).rstrip() + "\n")
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._row({name: flat_value(record.get(name)) for name, _ in self.columns})

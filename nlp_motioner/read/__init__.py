@@ -1,0 +1,196 @@
+"""Stage 1: bytes -> a Document with text, pages and layout lines. Knows nothing of politics.
+
+Public surface: `read_file(path)`. Expected failures (broken, encrypted, scanned, empty
+files) come back as a Document whose `error` is one line naming the reason; only
+programming errors raise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from nlp_motioner.read import sniff as _sniff
+from nlp_motioner.read.furniture import RawLine, furniture_mask
+from nlp_motioner.read.html import html_lines, riksdagen_record
+from nlp_motioner.read.pdf import PdfError, extract_pdfium, extract_pdfplumber
+from nlp_motioner.read.text import decode, text_lines
+from nlp_motioner.record import Document, Line, Page, ReadError
+
+__all__ = ["read_file", "read_bytes", "DEFAULT_MAX_PAGES", "DEFAULT_MAX_BYTES"]
+
+DEFAULT_MAX_PAGES = 2000
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+# Fewer visible characters per page than this means the PDF is an image without a text layer.
+_MIN_CHARS_PER_PAGE = 20
+
+OCR_HINT = "install ocrmypdf and tesseract (with the 'swe' language) and rerun with --ocr"
+
+
+def read_file(
+    path: str | os.PathLike[str],
+    *,
+    ocr: bool = False,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
+    backend: str = "pdfium",
+) -> Document:
+    """Read one file into a Document (text, pages, lines); never raises for a bad file."""
+    source = os.fspath(path)
+    try:
+        p = Path(source)
+        if p.is_dir():
+            raise ReadError("is a directory")
+        size = p.stat().st_size
+        if size > DEFAULT_MAX_BYTES:
+            raise ReadError(f"file too large ({size // (1024 * 1024)} MB)")
+        data = p.read_bytes()
+    except ReadError as exc:
+        return Document(source=source, kind=_sniff.UNKNOWN, error=str(exc))
+    except PermissionError:
+        return Document(source=source, kind=_sniff.UNKNOWN, error="permission denied")
+    except FileNotFoundError:
+        return Document(source=source, kind=_sniff.UNKNOWN, error="no such file")
+    except OSError as exc:
+        return Document(source=source, kind=_sniff.UNKNOWN, error=f"cannot read ({exc.strerror})")
+    return read_bytes(data, source, ocr=ocr, max_pages=max_pages, backend=backend)
+
+
+def read_bytes(
+    data: bytes,
+    source: str = "<bytes>",
+    *,
+    ocr: bool = False,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
+    backend: str = "pdfium",
+) -> Document:
+    kind = _sniff.sniff(data[:8192])
+    doc = Document(source=source, kind=kind, sha256=hashlib.sha256(data).hexdigest())
+    try:
+        if kind == _sniff.EMPTY:
+            raise ReadError("empty file")
+        if kind == _sniff.UNKNOWN:
+            raise ReadError("unknown file format (not PDF, HTML, JSON or text)")
+        if kind == _sniff.PDF:
+            _read_pdf(doc, data, ocr=ocr, max_pages=max_pages, backend=backend)
+        elif kind == _sniff.HTML:
+            text, _ = decode(data)
+            lines, title = html_lines(text)
+            doc.metadata["html_title"] = title
+            _assemble(doc, [ln for ln, _ in lines], [lvl for _, lvl in lines], 1)
+            if not doc.text.strip():
+                raise ReadError("HTML page without text")
+            if _is_error_page(title, doc.text):
+                raise ReadError(f"HTML error page, not a document (title: '{title}')")
+        elif kind == _sniff.RIKSDAGEN:
+            try:
+                html, meta = riksdagen_record(data)
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise ReadError(f"malformed Riksdagen record ({type(exc).__name__})") from exc
+            doc.metadata.update(meta)
+            lines, _ = html_lines(html)
+            _assemble(doc, [ln for ln, _ in lines], [lvl for _, lvl in lines], 1)
+        else:
+            text, enc = decode(data)
+            doc.metadata["encoding"] = enc
+            lines = text_lines(text)
+            _assemble(doc, [ln for ln, _ in lines], [lvl for _, lvl in lines], 1)
+            if not doc.text.strip():
+                raise ReadError("no text (only whitespace)")
+    except ReadError as exc:
+        doc.error = str(exc)
+    except PdfError as exc:
+        doc.error = str(exc)
+    return doc
+
+
+_ERROR_PAGE = re.compile(
+    r"sidan (saknas|kunde inte hittas)|page not found|\b404\b|\b50[03]\b|not found|"
+    r"access denied|forbidden|ett fel (har )?uppstod",
+    re.IGNORECASE,
+)
+
+
+def _is_error_page(title: str, text: str) -> bool:
+    # Portals answer a missing document with a short HTML page; real pages are longer.
+    return len(text) < 3000 and bool(_ERROR_PAGE.search(title + "\n" + text[:1500]))
+
+
+def _read_pdf(doc: Document, data: bytes, *, ocr: bool, max_pages: int | None, backend: str) -> None:
+    extract = extract_pdfplumber if backend == "pdfplumber" else extract_pdfium
+    try:
+        n_pages, raw = extract(data, max_pages=max_pages)
+    except PdfError as exc:
+        if "password" in str(exc):
+            try:  # an empty user password still counts as readable
+                n_pages, raw = extract_pdfium(data, max_pages=max_pages, password="")
+            except PdfError:
+                raise ReadError("encrypted PDF (password required)") from exc
+        else:
+            raise ReadError(str(exc)) from exc
+    if n_pages == 0:
+        raise ReadError("PDF has no pages")
+    visible = sum(len(ln.text.strip()) for ln in raw)
+    if visible < _MIN_CHARS_PER_PAGE * n_pages and visible < 200:
+        if not ocr:
+            raise ReadError(f"no text layer (scanned?); {OCR_HINT}")
+        n_pages, raw = _ocr(data, max_pages)
+        doc.metadata["ocr"] = True
+    mask = furniture_mask(raw, n_pages)
+    header = [ln.text.strip() for ln, m in zip(raw, mask) if m and ln.page == 1 and ln.top < 0.5]
+    if header:
+        doc.metadata["page_header"] = header
+    kept = [ln for ln, m in zip(raw, mask) if not m]
+    _assemble(doc, kept, [0] * len(kept), n_pages)
+
+
+def _ocr(data: bytes, max_pages: int | None) -> tuple[int, list[RawLine]]:
+    exe = shutil.which("ocrmypdf")
+    if not exe:
+        raise ReadError(f"no text layer (scanned?); --ocr needs ocrmypdf: {OCR_HINT}")
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp, "in.pdf"), Path(tmp, "out.pdf")
+        src.write_bytes(data)
+        proc = subprocess.run(
+            [exe, "--quiet", "-l", "swe+eng", "--force-ocr", str(src), str(dst)],
+            capture_output=True,
+            timeout=600,
+        )
+        if proc.returncode != 0 or not dst.exists():
+            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ReadError(f"OCR failed ({err[-1] if err else proc.returncode})")
+        return extract_pdfium(dst.read_bytes(), max_pages=max_pages)
+
+
+def _assemble(doc: Document, raw: list[RawLine], levels: list[int], n_pages: int) -> None:
+    """Join raw lines into the document text, keeping line and page offsets."""
+    parts: list[str] = []
+    lines: list[Line] = []
+    pages: list[Page] = []
+    pos = 0
+    current_page = 0
+    page_start = 0
+    for ln, level in zip(raw, levels):
+        if ln.page != current_page:
+            if current_page:
+                pages.append(Page(current_page, page_start, pos))
+            current_page, page_start = ln.page, pos
+        text = ln.text.replace("\t", " ").rstrip()
+        lines.append(Line(text, ln.page, pos, pos + len(text), ln.size, ln.bold, level))
+        parts.append(text)
+        pos += len(text) + 1
+    if current_page:
+        pages.append(Page(current_page, page_start, pos))
+    doc.text = "\n".join(parts)
+    doc.lines = lines
+    # Pages with no kept text still count; keep their numbers contiguous in `pages`.
+    seen = {p.number for p in pages}
+    for number in range(1, n_pages + 1):
+        if number not in seen:
+            pages.append(Page(number, pos, pos))
+    doc.pages = sorted(pages, key=lambda p: p.number)
+    doc.page_count = n_pages

@@ -1,0 +1,167 @@
+"""The one record every stage after `read` consumes: plain dataclasses that round-trip to JSON.
+
+Offsets (`start`, `end`) are character offsets into `Document.text`; `page` is 1-based.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Line:
+    """One visual line of text with the layout facts the structure stage needs."""
+
+    text: str
+    page: int
+    start: int
+    end: int
+    size: float = 0.0  # font size in points; 0 when the source has no layout (plain text)
+    bold: bool = False
+    heading_level: int = 0  # explicit heading level from markup (markdown '#', HTML <h2>); 0 = none
+
+
+@dataclass
+class Page:
+    number: int
+    start: int
+    end: int
+
+
+@dataclass
+class Section:
+    heading: str  # as written; "" for an untitled body section
+    kind: str  # normalized, see nlp_motioner/structure/headings.toml
+    start: int
+    end: int
+    page: int
+
+
+@dataclass
+class Tags:
+    """What the tag stage says about a document or a § item. Every field may be empty."""
+
+    doc_type: str | None = None
+    title: str | None = None
+    date: str | None = None
+    diarienummer: list[str] = field(default_factory=list)
+    organisation: str | None = None
+    parties: list[str] = field(default_factory=list)
+    referral_bodies: list[str] = field(default_factory=list)
+    outcome: str | None = None
+    outcome_stage: str | None = None
+    evidence: str | None = None
+
+
+@dataclass
+class Item:
+    """A numbered § item of minutes: one case handled at the meeting."""
+
+    paragraph: int
+    diarienummer: list[str]
+    title: str
+    start: int
+    end: int
+    page: int
+    sections: list[Section] = field(default_factory=list)
+    tags: Tags | None = None
+
+
+@dataclass
+class Document:
+    source: str
+    kind: str  # pdf | html | text | riksdagen | unknown
+    page_count: int = 0
+    text: str = ""
+    pages: list[Page] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    tags: Tags | None = None
+    sha256: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def page_at(self, offset: int) -> int:
+        """The 1-based page that holds character `offset` (1 when the document has no pages)."""
+        for page in self.pages:
+            if page.start <= offset < page.end:
+                return page.number
+        return self.pages[-1].number if self.pages else 1
+
+    def to_dict(self, *, include_lines: bool = False, include_text: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        if not include_lines:
+            data.pop("lines")
+        if not include_text:
+            data.pop("text")
+        data["schema_version"] = SCHEMA_VERSION
+        return data
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(**kwargs), ensure_ascii=False)
+
+    def tag_record(self) -> dict[str, Any]:
+        """The flat per-document record that `motioner tag` writes (field names are a contract)."""
+        rec: dict[str, Any] = {"source": self.source, "kind": self.kind}
+        if self.error:
+            rec.update({f.name: _empty(f.name) for f in fields(Tags)})
+            rec["doc_type"] = "other"
+            rec["error"] = self.error
+            rec["sections"] = []
+            rec["items"] = []
+            return rec
+        rec.update(asdict(self.tags or Tags()))
+        rec["page_count"] = self.page_count
+        rec["sections"] = [asdict(s) for s in self.sections]
+        rec["items"] = [
+            {
+                "paragraph": it.paragraph,
+                **asdict(it.tags or Tags(title=it.title, diarienummer=list(it.diarienummer))),
+                "page": it.page,
+                "start": it.start,
+                "end": it.end,
+                "sections": [asdict(s) for s in it.sections],
+            }
+            for it in self.items
+        ]
+        return rec
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        data = {k: v for k, v in data.items() if k in {f.name for f in fields(cls)}}
+        data["pages"] = [Page(**p) for p in data.get("pages", [])]
+        data["lines"] = [Line(**ln) for ln in data.get("lines", [])]
+        data["sections"] = [Section(**s) for s in data.get("sections", [])]
+        data["items"] = [_item_from_dict(i) for i in data.get("items", [])]
+        if data.get("tags") is not None:
+            data["tags"] = Tags(**data["tags"])
+        return cls(**data)
+
+    @classmethod
+    def from_json(cls, text: str) -> Document:
+        return cls.from_dict(json.loads(text))
+
+
+def _empty(name: str) -> Any:
+    return [] if name in ("diarienummer", "parties", "referral_bodies") else None
+
+
+def _item_from_dict(data: dict[str, Any]) -> Item:
+    data = dict(data)
+    data["sections"] = [Section(**s) for s in data.get("sections", [])]
+    if data.get("tags") is not None:
+        data["tags"] = Tags(**data["tags"])
+    return Item(**data)
+
+
+class ReadError(Exception):
+    """An expected failure to read a file: the message is one line a user can act on."""
