@@ -11,9 +11,16 @@ from __future__ import annotations
 
 import os
 
-from nlp_motioner.record import Document, Item, Section, Tags
-
 __version__ = "0.1.0"
+
+# The stage subpackages `read` and `tag` share their names with the public functions below.
+# Importing them first binds the names once; the function definitions then take the names
+# over, so `nlp_motioner.read(path)` is the function while `from nlp_motioner.read import
+# read_file` still reaches the subpackage through sys.modules.
+import nlp_motioner.read  # noqa: E402,F401
+import nlp_motioner.tag  # noqa: E402,F401
+from nlp_motioner.record import Document, Item, Section, Tags  # noqa: E402
+
 __all__ = ["read", "tag", "Document", "Item", "Section", "Tags", "__version__"]
 
 

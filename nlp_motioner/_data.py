@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -13,7 +13,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_toml(relpath: str) -> dict[str, Any]:
     """Parse a TOML file shipped inside the package, e.g. ``"tag/lexicons/parties.toml"``."""
     ref = resources.files("nlp_motioner").joinpath(relpath)

@@ -16,7 +16,9 @@ def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
             yield from _commands(cmd, prefix + (name,))
 
 
-@pytest.mark.parametrize("path,cmd", list(_commands(main)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+@pytest.mark.parametrize(
+    "path,cmd", list(_commands(main)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
 def test_every_command_has_help_with_example(path, cmd):
     result = CliRunner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0, result.output

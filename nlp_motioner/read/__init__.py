@@ -120,7 +120,9 @@ def _is_error_page(title: str, text: str) -> bool:
     return len(text) < 3000 and bool(_ERROR_PAGE.search(title + "\n" + text[:1500]))
 
 
-def _read_pdf(doc: Document, data: bytes, *, ocr: bool, max_pages: int | None, backend: str) -> None:
+def _read_pdf(
+    doc: Document, data: bytes, *, ocr: bool, max_pages: int | None, backend: str
+) -> None:
     extract = extract_pdfplumber if backend == "pdfplumber" else extract_pdfium
     try:
         n_pages, raw = extract(data, max_pages=max_pages)

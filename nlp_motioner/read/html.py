@@ -11,8 +11,29 @@ from typing import Any
 from nlp_motioner.read.furniture import RawLine
 
 _BLOCK = {
-    "p", "div", "br", "li", "tr", "table", "section", "article", "ul", "ol", "td", "th",
-    "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "dd", "dt", "hr",
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "ul",
+    "ol",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "blockquote",
+    "dd",
+    "dt",
+    "hr",
 }
 _SKIP = {"script", "style", "noscript", "head", "nav", "footer", "svg", "form", "button"}
 _HEADING = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}

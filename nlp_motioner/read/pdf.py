@@ -76,12 +76,22 @@ def extract_pdfium(data: bytes, *, max_pages: int | None = None, password: str |
                 weight = raw.FPDFText_GetFontWeight(textpage.raw, first)
                 bold = bool(_BOLD_NAME.search(name)) or weight >= 600
                 raw.FPDFText_GetCharBox(
-                    textpage.raw, first, ctypes.byref(left), ctypes.byref(right),
-                    ctypes.byref(bottom), ctypes.byref(top),
+                    textpage.raw,
+                    first,
+                    ctypes.byref(left),
+                    ctypes.byref(right),
+                    ctypes.byref(bottom),
+                    ctypes.byref(top),
                 )
                 frac = 1.0 - (top.value / height) if height else 0.5
                 lines.append(
-                    RawLine(_rejoin_hyphens(seg), pno + 1, min(max(frac, 0.0), 1.0), round(size, 1), bold)
+                    RawLine(
+                        _rejoin_hyphens(seg),
+                        pno + 1,
+                        min(max(frac, 0.0), 1.0),
+                        round(size, 1),
+                        bold,
+                    )
                 )
             textpage.close()
             page.close()

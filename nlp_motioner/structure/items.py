@@ -15,7 +15,7 @@ from nlp_motioner.structure.sections import Heading, _body_size
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cfg = load_toml("structure/headings.toml")["items"]
     case = cfg["case_number"]
-    line = re.compile(rf"^§\s*(\d{{1,4}})\s*(.*)$")
+    line = re.compile(r"^§\s*(\d{1,4})\s*(.*)$")
     cases = re.compile(rf"^(?:(?:dnr\.?\s*)?(?:{case})[\s,;]*)+$", re.IGNORECASE)
     return line, cases, re.compile(cfg["range"], re.IGNORECASE)
 
@@ -55,7 +55,9 @@ def _bounds(doc: Document) -> tuple[int, int] | None:
     _, _, range_re = _patterns()
     head = doc.text[:5000]
     m = range_re.search(head)
-    return (int(m.group(1)), int(m.group(2))) if m else None
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2) or m.group(1))
 
 
 def _increasing(cands: list[_Candidate]) -> list[_Candidate]:
@@ -95,7 +97,9 @@ def find_items(doc: Document, heads: list[Heading]) -> list[Item]:
         ln = doc.lines[c.line_index]
         start = ln.start
         end = doc.lines[nxt.line_index].start if nxt else len(doc.text)
-        cases = [normalize_case_number(m.group(0)) for m in finder.finditer(c.rest)] if c.strong else []
+        cases = (
+            [normalize_case_number(m.group(0)) for m in finder.finditer(c.rest)] if c.strong else []
+        )
         title, title_end = _title(doc, c, body)
         if not c.strong:
             title = finder.sub("", c.rest).strip(" ,;-–") or title

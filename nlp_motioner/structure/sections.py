@@ -52,6 +52,7 @@ def heading_kind(text: str) -> tuple[str | None, bool]:
 
 _SENTENCE_END = re.compile(r"[,;]$|\.\s*$")
 _BULLET = re.compile(r"^\s*([•\-–·o*▪]|\d+[.)]\s|[a-z][.)]\s)")
+_LETTERS = re.compile(r"[^\W\d_]")
 _STARTS_OK = re.compile(r"^[A-ZÅÄÖÉÜ0-9§\"“(]")
 
 
@@ -115,7 +116,10 @@ def find_headings(doc: Document) -> list[Heading]:
                 and n < 3
             ):
                 n += 1
-        full = " ".join(lines[j].text.strip() for j in range(i, i + n))
+        full = " ".join(lines[j].text.strip() for j in range(i, i + n)).strip("*_ ")
+        if len(_LETTERS.findall(full)) < 2:
+            i += n  # "2", "56,7%": chapter numbers and figures set large are not headings
+            continue
         heads.append(Heading(i, n, full, kind or "other", ln.start, ln.page))
         i += n
     return heads

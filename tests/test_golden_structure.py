@@ -1,0 +1,71 @@
+"""Golden structure of every bundled real document: sections (heading, kind), § items.
+
+The expected files in tests/golden/ were reviewed by reading each document. Regenerate
+them only on purpose, after checking the diff:  MOTIONER_REGEN_GOLDEN=1 pytest tests/test_golden_structure.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import nlp_motioner
+from nlp_motioner.batch import iter_files
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+REGEN = os.environ.get("MOTIONER_REGEN_GOLDEN") == "1"
+
+DOCUMENTS = sorted(
+    os.path.relpath(p, CORPUS)
+    for p in iter_files([CORPUS])
+    if not p.endswith((".jsonl", "README.md"))
+)
+
+
+def _summary(rel: str) -> dict:
+    doc = nlp_motioner.read(CORPUS / rel)
+    out: dict = {"source": rel, "kind": doc.kind, "page_count": doc.page_count}
+    if doc.error:
+        out["error"] = doc.error
+        return out
+    out["sections"] = [[s.heading, s.kind] for s in doc.sections if not doc.items]
+    out["items"] = [
+        {
+            "paragraph": it.paragraph,
+            "diarienummer": it.diarienummer,
+            "title": it.title,
+            "sections": [[s.heading, s.kind] for s in it.sections],
+        }
+        for it in doc.items
+    ]
+    if doc.items:
+        out["front_matter"] = [
+            [s.heading, s.kind] for s in doc.sections if s.end <= doc.items[0].start
+        ]
+    return out
+
+
+def _golden_path(rel: str) -> Path:
+    return GOLDEN / (rel.replace("/", "__")[:150] + ".json")
+
+
+def test_enough_real_documents():
+    assert len(DOCUMENTS) >= 12
+
+
+@pytest.mark.parametrize("rel", DOCUMENTS)
+def test_golden(rel: str):
+    got = _summary(rel)
+    path = _golden_path(rel)
+    if REGEN:
+        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert path.exists(), (
+        f"no golden file for {rel}; run with MOTIONER_REGEN_GOLDEN=1 and review it"
+    )
+    expected = json.loads(path.read_text(encoding="utf-8"))
+    assert got == expected

@@ -1,0 +1,112 @@
+"""Readers: file kind from bytes, encodings, page furniture, offsets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import nlp_motioner
+from nlp_motioner.read import read_bytes, read_file
+from nlp_motioner.read.pdf import _rejoin_hyphens
+
+TEXT = "Ärendebeskrivning\nMotionen föreslår att kommunen inför nattvandring i Alingsås.\n"
+
+
+@pytest.mark.parametrize(
+    "data,encoding",
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("cp1252"), "cp1252"),
+        (TEXT.encode("utf-16"), "utf-16"),
+    ],
+)
+def test_text_encodings(data: bytes, encoding: str):
+    doc = read_bytes(data, "x.txt")
+    assert doc.error is None
+    assert doc.metadata["encoding"] == encoding
+    assert doc.text.startswith("Ärendebeskrivning")
+
+
+def test_mojibake_is_repaired():
+    broken = TEXT.encode("utf-8").decode("cp1252").encode("utf-8")
+    doc = read_bytes(broken, "x.txt")
+    assert "Ärendebeskrivning" in doc.text and "föreslår" in doc.text
+
+
+def test_kind_comes_from_bytes_not_name(corpus: Path):
+    doc = read_file(corpus / "alingsas/socialnamnden/2018-01-23/protokoll.pdf")
+    assert doc.kind == "html"
+    assert doc.error.startswith("HTML error page")
+    doc = read_bytes(TEXT.encode(), "named.pdf")
+    assert doc.kind == "text" and doc.error is None
+
+
+def test_scanned_pdf_says_how_to_enable_ocr(corpus: Path):
+    [path] = corpus.glob("alingsas/kommunstyrelsen/*/bilagor/ss-93-ks-initiativarende*.pdf")
+    doc = read_file(path)
+    assert doc.error.startswith("no text layer (scanned?)")
+    assert "--ocr" in doc.error
+
+
+def test_empty_and_junk():
+    assert read_bytes(b"", "e.txt").error == "empty file"
+    assert read_bytes(b"  \n\t ", "e.txt").error == "empty file"
+    assert "unknown file format" in read_bytes(bytes(range(256)) * 20, "j.bin").error
+
+
+def test_riksdagen_record_with_bom(corpus: Path):
+    path = corpus / "riksdagen/mot-2010-2013-gy02a1.json"
+    assert path.read_bytes()[:3] == b"\xef\xbb\xbf"  # this record starts with a BOM
+    doc = read_file(path)
+    assert doc.kind == "riksdagen" and doc.error is None
+    assert doc.metadata["doktyp"] == "mot"
+    assert doc.metadata["signers"] and {s["party"] for s in doc.metadata["signers"]} == {"S"}
+    assert "Förslag till riksdagsbeslut" in doc.text
+
+
+def test_riksdagen_bom_prefixed_bytes():
+    record = {
+        "dokumentstatus": {
+            "dokument": {"doktyp": "mot", "html": "<h2>Motivering</h2><p>Text här.</p>"}
+        }
+    }
+    data = b"\xef\xbb\xbf" + json.dumps(record).encode()
+    doc = read_bytes(data, "r.json")
+    assert doc.kind == "riksdagen"
+    assert doc.lines[0].heading_level == 2
+
+
+def test_html_page_keeps_headings():
+    html = "<html><head><title>T</title><script>x()</script></head><body><h2>Beslut</h2><p>Motionen <b>avslås</b>.</p></body></html>"
+    doc = read_bytes(html.encode(), "p.html")
+    assert doc.text.splitlines() == ["Beslut", "Motionen avslås."]
+    assert doc.lines[0].heading_level == 2
+
+
+def test_hyphenation_joined_but_compound_ellipsis_kept():
+    assert _rejoin_hyphens("trygg\ufffehetsarbetet") == "trygghetsarbetet"
+    assert _rejoin_hyphens("kultur\ufffeoch fritid") == "kultur- och fritid"
+
+
+def test_page_furniture_removed_and_offsets_consistent(corpus: Path):
+    [path] = corpus.glob("alingsas/kommunstyrelsen/*/bilagor/ss74-ksau*.pdf")
+    doc = read_file(path)
+    assert doc.page_count == 2
+    assert "Sida 1 av 2" not in doc.text and "Utdragsbestyrkande" not in doc.text
+    assert doc.text.count("Kommunstyrelsens") <= 1
+    assert doc.metadata["page_header"][:2] == ["Kommunstyrelsens", "arbetsutskott"]
+    for ln in doc.lines:
+        assert doc.text[ln.start : ln.end] == ln.text
+        assert doc.page_at(ln.start) == ln.page
+    assert [p.number for p in doc.pages] == [1, 2]
+
+
+def test_public_read_returns_serializable_record(corpus: Path):
+    doc = nlp_motioner.read(corpus / "seeds/001_57ee7757e7276fbf.txt")
+    again = nlp_motioner.Document.from_json(doc.to_json(include_lines=True))
+    assert again == doc
+    kinds = [s.kind for s in doc.sections]
+    assert "forslag_till_beslut" in kinds and "arendebeskrivning" in kinds
