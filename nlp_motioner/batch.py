@@ -1,20 +1,39 @@
-"""Run the per-file function over many files: in-process, or on a local process pool.
+"""Run the per-file function over many files: in-process, on local worker processes, or on Dask.
 
 Results stream back in input order (or completion order with `ordered=False`) with a
 bounded number of files in flight, so memory stays flat however long the batch is.
+
+Each local worker is a child process that handles one file at a time. The parent keeps a
+deadline per file; a worker that passes it (a PDF that sends pdfium into a loop, a regex
+that backtracks for ever) is killed with SIGKILL and replaced, and that file gets an error
+record. A worker that dies (segfault, out of memory) is replaced the same way. Workers are
+plain subprocesses, not multiprocessing children, so they also work inside Dask workers
+(which are daemonic and may not fork multiprocessing children).
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import subprocess
+import sys
+import threading
+import time
 from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, wait, FIRST_COMPLETED
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
 from nlp_motioner.pipeline import process
 from nlp_motioner.record import Document
+
+__all__ = ["iter_files", "run", "run_dask", "DEFAULT_TIMEOUT", "WorkerPool"]
+
+DEFAULT_TIMEOUT = 120.0
+# A worker is replaced after this many files, so slow leaks in C libraries cannot add up.
+MAX_TASKS_PER_WORKER = 500
 
 _SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
 
@@ -59,11 +78,35 @@ def _walk(root: Path, seen: set[str]) -> Iterator[str]:
             yield entry.path
 
 
-def _worker_init() -> None:
-    # Workers ignore Ctrl-C; the parent decides when to stop.
-    import signal
+def _error_doc(path: str, error: str) -> Document:
+    return Document(source=path, kind=_kind_of(path), error=error)
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+def _kind_of(path: str) -> str:
+    from nlp_motioner.read.sniff import UNKNOWN, sniff
+
+    try:
+        with open(path, "rb") as fh:
+            return sniff(fh.read(8192))
+    except OSError:
+        return UNKNOWN
+
+
+def _call(fn: Callable[..., Document], path: str, options: dict[str, Any]) -> Document:
+    """Run the per-file function; an exception becomes an error record, never a traceback."""
+    try:
+        return fn(path, **options)
+    except MemoryError:
+        return _error_doc(path, "out of memory")
+    except RecursionError:
+        return _error_doc(path, "too deeply nested")
+    except Exception as exc:  # a bug in one stage must not end the batch
+        return _error_doc(path, f"internal error ({type(exc).__name__}: {_one_line(exc)})")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200]
 
 
 def run(
@@ -71,39 +114,387 @@ def run(
     *,
     jobs: int = 1,
     ordered: bool = True,
-    **options,
-) -> Iterator[Document]:
-    """Process files, yielding one Document per path (an error record when it fails)."""
-    fn = partial(process, **options)
-    if jobs <= 1:
-        for path in paths:
-            yield fn(path)
+    timeout: float | None = None,
+    post: Callable[[Document], Any] | None = None,
+    fn: Callable[..., Document] = process,
+    scheduler: str | Any | None = None,
+    **options: Any,
+) -> Iterator[Any]:
+    """Process files, yielding one result per path: a Document, or `post(document)`.
+
+    A file that fails (including a timeout or a crashed worker) yields an error Document,
+    passed through `post` like any other. With `timeout` (seconds per file) or `jobs` > 1,
+    files run in worker processes; `fn` and `post` must then be importable functions
+    (or `functools.partial` of them). With neither, everything runs in this process.
+    With `scheduler` (a Dask address or Client) the files run on that cluster instead.
+
+    Example (the pattern `motioner tag` uses: small records cross process boundaries)::
+
+        for rec in run(iter_files(["archive/"]), jobs=2, timeout=120, post=Document.tag_record):
+            ...
+    """
+    if scheduler:
+        yield from run_dask(
+            paths, scheduler, ordered=ordered, timeout=timeout, post=post, fn=fn, **options
+        )
         return
-    window = jobs * 4
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
-        pending: deque[tuple[str, Future[Document]]] = deque()
-        it = iter(paths)
-        for path in it:
-            pending.append((path, pool.submit(fn, path)))
-            if len(pending) >= window:
-                break
-        while pending:
-            if ordered:
-                path, fut = pending.popleft()
-                yield _result(path, fut)
-            else:
-                done, _ = wait([f for _, f in pending], return_when=FIRST_COMPLETED)
-                for pair in [pr for pr in pending if pr[1] in done]:
-                    pending.remove(pair)
-                    yield _result(*pair)
-            for path in it:
-                pending.append((path, pool.submit(fn, path)))
-                if len(pending) >= window:
+    if jobs <= 1 and not timeout:
+        for path in paths:
+            doc = _call(fn, path, options)
+            yield post(doc) if post else doc
+        return
+    with WorkerPool(max(1, jobs), fn=fn, post=post, options=options, timeout=timeout) as pool:
+        yield from pool.map(paths, ordered=ordered)
+
+
+# --- local worker processes -------------------------------------------------------------
+
+
+class _Worker:
+    """One child process with a pipe each way; it runs one file at a time."""
+
+    def __init__(self, setup: bytes) -> None:
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        env = dict(os.environ)
+        # The child must import what the parent can (a source checkout, a test module).
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "nlp_motioner.batch", str(to_child_r), str(from_child_w)],
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                env=env,
+                close_fds=True,
+            )
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self.send_conn = Connection(to_child_w, readable=False)
+        self.recv_conn = Connection(from_child_r, writable=False)
+        self.send_conn.send_bytes(setup)
+        self.task: tuple[int, str] | None = None
+        self.started = 0.0
+        self.done = 0
+
+    def submit(self, index: int, path: str) -> None:
+        self.task = (index, path)
+        self.started = time.monotonic()
+        self.send_conn.send_bytes(pickle.dumps((index, path), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
+        self.proc.wait()
+        self.close()
+
+    def stop(self) -> None:
+        try:
+            self.send_conn.send_bytes(b"")
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.close()
+
+    def close(self) -> None:
+        for conn in (self.send_conn, self.recv_conn):
+            try:
+                conn.close()
+            except OSError:
+                pass
+
+    def exit_reason(self) -> str:
+        code = self.proc.wait()
+        if code < 0:
+            import signal
+
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return f"worker process died ({name})"
+        return f"worker process exited with status {code}"
+
+
+class WorkerPool:
+    """A fixed number of worker processes with per-file deadlines; reusable across `map` calls."""
+
+    def __init__(
+        self,
+        jobs: int,
+        *,
+        fn: Callable[..., Document] = process,
+        post: Callable[[Document], Any] | None = None,
+        options: dict[str, Any] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_tasks: int = MAX_TASKS_PER_WORKER,
+    ) -> None:
+        self.jobs = max(1, jobs)
+        self.post = post
+        self.timeout = timeout or None
+        self.max_tasks = max_tasks
+        self._setup = pickle.dumps((fn, post, options or {}), protocol=pickle.HIGHEST_PROTOCOL)
+        self._workers: list[_Worker | None] = [None] * self.jobs
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for i, w in enumerate(self._workers):
+            if w is not None:
+                if w.task is not None:
+                    w.kill()
+                else:
+                    w.stop()
+                self._workers[i] = None
+
+    def _fail(self, path: str, error: str) -> Any:
+        doc = _error_doc(path, error)
+        return self.post(doc) if self.post else doc
+
+    def map(self, paths: Iterable[str], *, ordered: bool = True) -> Iterator[Any]:
+        """Yield one result per path; at most a small window of results is held at a time."""
+        window = max(16, self.jobs * 8)
+        source = iter(paths)
+        queue: deque[tuple[int, str]] = deque()
+        results: dict[int, Any] = {}
+        next_index = 0  # next index to read from `source`
+        next_out = 0  # next index to yield (ordered mode)
+        exhausted = False
+        try:
+            while True:
+                # Hand out work to idle workers while the window allows.
+                for slot, w in enumerate(self._workers):
+                    if w is not None and w.task is not None:
+                        continue
+                    if not queue and not exhausted and next_index - next_out < window:
+                        try:
+                            queue.append((next_index, next(source)))
+                            next_index += 1
+                        except StopIteration:
+                            exhausted = True
+                    if not queue:
+                        break
+                    if w is None or w.done >= self.max_tasks:
+                        if w is not None:
+                            w.stop()
+                        w = self._workers[slot] = _Worker(self._setup)
+                    index, path = queue.popleft()
+                    w.submit(index, path)
+                busy = [w for w in self._workers if w is not None and w.task is not None]
+                if not busy:
+                    # Nothing running means every dispatched result was yielded: done.
                     break
+                finished: list[tuple[int, Any]] = []
+                wait_s = None
+                if self.timeout:
+                    wait_s = max(
+                        0.0, min(w.started for w in busy) + self.timeout - time.monotonic()
+                    )
+                ready = wait([w.recv_conn for w in busy], timeout=wait_s)
+                for w in busy:
+                    assert w.task is not None
+                    index, path = w.task
+                    slot = self._workers.index(w)
+                    if w.recv_conn in ready:
+                        try:
+                            got_index, result = pickle.loads(w.recv_conn.recv_bytes())
+                        except (EOFError, OSError, pickle.UnpicklingError):
+                            reason = w.exit_reason()
+                            w.close()
+                            self._workers[slot] = None
+                            finished.append((index, self._fail(path, reason)))
+                            continue
+                        w.task = None
+                        w.done += 1
+                        finished.append((got_index, result))
+                    elif self.timeout and time.monotonic() - w.started >= self.timeout:
+                        w.kill()
+                        self._workers[slot] = None
+                        limit = f"timed out after {self.timeout:g} s (--timeout)"
+                        finished.append((index, self._fail(path, limit)))
+                if ordered:
+                    for index, result in finished:
+                        results[index] = result
+                    while next_out in results:
+                        yield results.pop(next_out)
+                        next_out += 1
+                else:
+                    for _, result in finished:
+                        next_out += 1
+                        yield result
+        except GeneratorExit:
+            self.close()
+            raise
+        except BaseException:
+            self.close()
+            raise
 
 
-def _result(path: str, fut: Future[Document]) -> Document:
+def _worker_main(read_fd: int, write_fd: int) -> None:
+    """The child side: receive (fn, post, options), then (index, path) until an empty message."""
+    import logging
+    import signal
+    import warnings
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _die_with_parent()
+    # Library chatter (pdfminer warnings, deprecation notices) must not reach the user's
+    # stderr: each failure is reported once, by the parent, as one line.
+    warnings.simplefilter("ignore")
+    logging.disable(logging.WARNING)
+    recv = Connection(read_fd, writable=False)
+    send = Connection(write_fd, readable=False)
+    fn, post, options = pickle.loads(recv.recv_bytes())
+    while True:
+        try:
+            msg = recv.recv_bytes()
+        except (EOFError, OSError):
+            return
+        if not msg:
+            return
+        index, path = pickle.loads(msg)
+        doc = _call(fn, path, options)
+        try:
+            result = post(doc) if post else doc
+            payload = pickle.dumps((index, result), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            doc = _error_doc(path, f"internal error ({type(exc).__name__}: {_one_line(exc)})")
+            payload = pickle.dumps(
+                (index, post(doc) if post else doc), protocol=pickle.HIGHEST_PROTOCOL
+            )
+        send.send_bytes(payload)
+
+
+def _die_with_parent() -> None:
+    # Linux only: if the parent is killed, so is the worker (no orphans stuck in C code).
+    if not sys.platform.startswith("linux"):
+        return
     try:
-        return fut.result()
-    except Exception as exc:  # a crash in a worker must not end the batch
-        return Document(source=path, kind="unknown", error=f"internal error ({type(exc).__name__}: {exc})")
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+# --- Dask ---------------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _dask_chunk(
+    paths: list[str],
+    fn: Callable[..., Document],
+    post: Callable[[Document], Any] | None,
+    options: dict[str, Any],
+    timeout: float | None,
+) -> list[Any]:
+    """Runs on a Dask worker: one chunk of files through a worker process kept per thread."""
+    if not timeout:
+        return [post(_call(fn, p, options)) if post else _call(fn, p, options) for p in paths]
+    key = pickle.dumps((fn, post, options, timeout))
+    pool = getattr(_local, "pool", None)
+    if pool is None or getattr(_local, "key", None) != key:
+        if pool is not None:
+            pool.close()
+        pool = WorkerPool(1, fn=fn, post=post, options=options, timeout=timeout)
+        _local.pool, _local.key = pool, key
+    return list(pool.map(paths))
+
+
+def _chunks(paths: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for path in paths:
+        chunk.append(path)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_dask(
+    paths: Iterable[str],
+    scheduler: str | Any,
+    *,
+    ordered: bool = True,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    post: Callable[[Document], Any] | None = None,
+    fn: Callable[..., Document] = process,
+    chunk_size: int = 8,
+    **options: Any,
+) -> Iterator[Any]:
+    """Like `run`, on a Dask distributed cluster: files go out in chunks, results come back here.
+
+    `scheduler` is an address ("tcp://host:8786") or an existing `distributed.Client`.
+    Workers must have nlp_motioner installed and see the same file paths (a shared file
+    system). Only a bounded number of chunks is in flight, so the caller can stream the
+    results into one writer (a JSONL file, the database).
+    """
+    from distributed import Client, as_completed
+
+    own = not hasattr(scheduler, "submit")
+    client = Client(scheduler) if own else scheduler
+    try:
+        n_workers = max(1, sum(client.nthreads().values()))
+        window = n_workers * 3
+        submit = partial(
+            client.submit,
+            _dask_chunk,
+            fn=fn,
+            post=post,
+            options=options,
+            timeout=timeout,
+            pure=False,
+        )
+        chunks = enumerate(_chunks(paths, chunk_size))
+        futures: dict[Any, int] = {}
+        done_results: dict[int, list[Any]] = {}
+        next_out = 0
+        pending = as_completed()
+        for index, chunk in chunks:
+            fut = submit(chunk)
+            futures[fut] = index
+            pending.add(fut)
+            if len(futures) >= window:
+                break
+        for fut in pending:
+            index = futures.pop(fut)
+            results = fut.result()
+            fut.release()
+            if ordered:
+                done_results[index] = results
+                while next_out in done_results:
+                    yield from done_results.pop(next_out)
+                    next_out += 1
+            else:
+                yield from results
+            for index, chunk in chunks:
+                new = submit(chunk)
+                futures[new] = index
+                pending.add(new)
+                if len(futures) >= window:
+                    break
+    finally:
+        if own:
+            client.close()
+
+
+if __name__ == "__main__":
+    # `python -m nlp_motioner.batch READ_FD WRITE_FD`: a worker started by WorkerPool.
+    from nlp_motioner import batch as _batch
+
+    _batch._worker_main(int(sys.argv[1]), int(sys.argv[2]))

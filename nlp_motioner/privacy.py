@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "IdNumber",
@@ -121,3 +122,17 @@ def mask(text: str) -> str:
         last = hit.end
     out.append(text[last:])
     return "".join(out)
+
+
+def mask_record(record: Any, *, keep: tuple[str, ...] = ("source", "sha256")) -> Any:
+    """A copy of a JSON-like record with every string value masked (keys in `keep` untouched).
+
+    `source` is the user's own file path, kept as given so records can be joined back to files.
+    """
+    if isinstance(record, str):
+        return mask(record)
+    if isinstance(record, dict):
+        return {k: (v if k in keep else mask_record(v, keep=keep)) for k, v in record.items()}
+    if isinstance(record, list):
+        return [mask_record(v, keep=keep) for v in record]
+    return record

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Any
 
 import click
 
 from nlp_motioner.batch import iter_files, run
-from nlp_motioner.cli.options import batch_options, output_options
+from nlp_motioner.cli.options import batch_options, output_options, privacy_option, scheduler_option
 from nlp_motioner.cli.output import CsvWriter, TableWriter, open_output, write_jsonl
+from nlp_motioner.privacy import mask_record
 from nlp_motioner.record import Document
 
 
@@ -30,16 +32,28 @@ class Progress:
             click.echo("", err=True)
 
 
-def report_error(doc: Document) -> None:
-    click.echo(f"motioner: {doc.source}: {doc.error}", err=True)
+def report_error(source: str, error: str) -> None:
+    """The one stderr line for a file that failed: the file, then the reason."""
+    click.echo(f"motioner: {source}: {error}", err=True)
 
 
-def _structure_record(doc: Document) -> dict[str, Any]:
+# The per-file work ends in these functions, inside the worker process, so only small
+# records (not whole documents with their layout lines) travel back to the writer.
+
+
+def _structure_record(
+    doc: Document, with_text: bool = False, keep_personal_data: bool = False
+) -> dict[str, Any]:
     if doc.error:
         return {"source": doc.source, "kind": doc.kind, "error": doc.error}
-    rec = doc.to_dict(include_text=False)
+    rec = doc.to_dict(include_text=with_text)
     rec.pop("tags", None)
-    return rec
+    return rec if keep_personal_data else mask_record(rec)
+
+
+def _tag_record(doc: Document, keep_personal_data: bool = False) -> dict[str, Any]:
+    rec = doc.tag_record()
+    return rec if keep_personal_data else mask_record(rec)
 
 
 READ_TABLE = [("source", 50), ("kind", 9), ("pages", 5), ("sections", 60), ("items", 30)]
@@ -49,8 +63,12 @@ READ_TABLE = [("source", 50), ("kind", 9), ("pages", 5), ("sections", 60), ("ite
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @output_options(("jsonl", "table"), "table")
 @batch_options
+@scheduler_option
+@privacy_option
 @click.option("--text", "with_text", is_flag=True, help="Include the full text in JSONL records.")
-def read_command(paths, fmt, output, jobs, ocr, max_pages, with_text) -> None:
+def read_command(
+    paths, fmt, output, jobs, ocr, max_pages, timeout, scheduler, keep_personal_data, with_text
+) -> None:
     """Read documents and print their structure: sections and § items.
 
     Directories are walked recursively. A file that cannot be read gets one
@@ -65,38 +83,70 @@ def read_command(paths, fmt, output, jobs, ocr, max_pages, with_text) -> None:
     progress = Progress(enabled=True)
     with open_output(output) as fh:
         table = TableWriter(fh, READ_TABLE) if fmt == "table" else None
-        for doc in run(iter_files(paths), jobs=jobs, ocr=ocr, max_pages=max_pages, do_tag=False):
-            progress.step(doc.source)
-            if doc.error:
+        post = partial(
+            _structure_record,
+            with_text=with_text and fmt == "jsonl",
+            keep_personal_data=keep_personal_data,
+        )
+        records = run(
+            iter_files(paths),
+            jobs=jobs,
+            timeout=timeout,
+            scheduler=scheduler,
+            post=post,
+            ocr=ocr,
+            max_pages=max_pages,
+            do_tag=False,
+        )
+        for rec in records:
+            progress.step(rec["source"])
+            error = rec.get("error")
+            if error:
                 failed += 1
-                report_error(doc)
+                report_error(rec["source"], error)
             if table:
+                sections = rec.get("sections") or []
+                items = rec.get("items") or []
                 table.write(
                     {
-                        "source": doc.source,
-                        "kind": doc.kind,
-                        "pages": doc.page_count,
-                        "sections": "ERROR: " + doc.error if doc.error else
-                        ", ".join(s.kind for s in doc.sections if not doc.items) or "-",
-                        "items": ", ".join(f"§{i.paragraph}" for i in doc.items),
+                        "source": rec["source"],
+                        "kind": rec["kind"],
+                        "pages": rec.get("page_count", 0),
+                        "sections": "ERROR: " + error
+                        if error
+                        else ", ".join(sec["kind"] for sec in sections if not items) or "-",
+                        "items": ", ".join(f"§{it['paragraph']}" for it in items),
                     }
                 )
             else:
-                rec = _structure_record(doc)
-                if with_text and not doc.error:
-                    rec["text"] = doc.text
                 write_jsonl(fh, rec)
     progress.close()
     sys.exit(1 if failed else 0)
 
 
 TAG_COLUMNS = [
-    "source", "doc_type", "title", "date", "diarienummer", "organisation", "parties",
-    "referral_bodies", "outcome", "outcome_stage", "evidence", "error",
+    "source",
+    "doc_type",
+    "title",
+    "date",
+    "diarienummer",
+    "organisation",
+    "parties",
+    "referral_bodies",
+    "outcome",
+    "outcome_stage",
+    "evidence",
+    "error",
 ]
 TAG_TABLE = [
-    ("source", 40), ("doc_type", 17), ("date", 10), ("parties", 9), ("outcome", 10),
-    ("outcome_stage", 8), ("referral_bodies", 30), ("title", 50),
+    ("source", 40),
+    ("doc_type", 17),
+    ("date", 10),
+    ("parties", 9),
+    ("outcome", 10),
+    ("outcome_stage", 8),
+    ("referral_bodies", 30),
+    ("title", 50),
 ]
 
 
@@ -104,17 +154,26 @@ TAG_TABLE = [
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @output_options(("jsonl", "csv", "table"), "jsonl")
 @batch_options
+@scheduler_option
+@privacy_option
 @click.option("--unordered", is_flag=True, help="Write records as they finish, not in input order.")
-def tag_command(paths, fmt, output, jobs, ocr, max_pages, unordered) -> None:
+def tag_command(
+    paths, fmt, output, jobs, ocr, max_pages, timeout, scheduler, keep_personal_data, unordered
+) -> None:
     """Tag documents: type, date, case numbers, parties, referral bodies, outcome.
 
     Writes one record per input file; a file that cannot be read still gets a
     record with an `error` field, one line on stderr, and the exit status is 1.
+    A file that takes longer than --timeout is stopped and reported the same way.
+    Personnummer and samordningsnummer are masked ([personnummer]) unless
+    --keep-personal-data is given. Put file names that start with "-" after "--".
 
     \b
     Example:
         motioner tag corpus/ --format table
-        motioner tag archive/ --jobs 2 -o tags.jsonl
+        motioner tag archive/ --jobs 2 --timeout 60 -o tags.jsonl
+        motioner tag archive/ --scheduler tcp://10.0.0.5:8786 -o tags.jsonl
+        motioner tag -- -konstigt-namn.pdf
     """
     failed = 0
     progress = Progress(enabled=True)
@@ -124,22 +183,32 @@ def tag_command(paths, fmt, output, jobs, ocr, max_pages, unordered) -> None:
             writer = CsvWriter(fh, TAG_COLUMNS + ["items"])
         elif fmt == "table":
             writer = TableWriter(fh, TAG_TABLE)
-        for doc in run(
-            iter_files(paths), jobs=jobs, ordered=not unordered, ocr=ocr, max_pages=max_pages
-        ):
-            progress.step(doc.source)
-            rec = doc.tag_record()
-            if doc.error:
+        records = run(
+            iter_files(paths),
+            jobs=jobs,
+            ordered=not unordered,
+            timeout=timeout,
+            scheduler=scheduler,
+            post=partial(_tag_record, keep_personal_data=keep_personal_data),
+            ocr=ocr,
+            max_pages=max_pages,
+        )
+        for rec in records:
+            progress.step(rec["source"])
+            error = rec.get("error")
+            if error:
                 failed += 1
-                report_error(doc)
+                report_error(rec["source"], error)
             if writer is None:
                 write_jsonl(fh, rec)
             elif fmt == "csv":
-                rec["items"] = [f"§{i['paragraph']} {i.get('outcome') or ''}".strip() for i in rec["items"]]
+                rec["items"] = [
+                    f"§{i['paragraph']} {i.get('outcome') or ''}".strip() for i in rec["items"]
+                ]
                 writer.write(rec)
             else:
-                if doc.error:
-                    rec["title"] = "ERROR: " + doc.error
+                if error:
+                    rec["title"] = "ERROR: " + error
                 writer.write(rec)
     progress.close()
     sys.exit(1 if failed else 0)

@@ -8,17 +8,29 @@ from typing import Any
 
 import click
 
+from nlp_motioner.batch import DEFAULT_TIMEOUT
 from nlp_motioner.read import DEFAULT_MAX_PAGES
 
+_CORES = os.cpu_count() or 1
 
-def output_options(formats: tuple[str, ...], default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+
+def output_options(
+    formats: tuple[str, ...], default: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
         fn = click.option(
-            "-o", "--output", type=click.Path(dir_okay=False, writable=True),
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, writable=True),
             help="Write to FILE (atomically: a temp file renamed when complete) instead of stdout.",
         )(fn)
         fn = click.option(
-            "-f", "--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
+            "-f",
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default=default,
+            show_default=True,
             help="Output format.",
         )(fn)
         return fn
@@ -27,13 +39,50 @@ def output_options(formats: tuple[str, ...], default: str) -> Callable[[Callable
 
 
 def batch_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--jobs, --ocr, --max-pages and --timeout: how each file is processed and limited."""
     fn = click.option(
-        "--max-pages", type=int, default=DEFAULT_MAX_PAGES, show_default=True,
+        "--timeout",
+        type=click.FloatRange(min=0),
+        default=DEFAULT_TIMEOUT,
+        show_default=True,
+        help="Seconds allowed per file; a file that takes longer is stopped (its worker "
+        "process killed) and reported. 0 = no limit.",
+    )(fn)
+    fn = click.option(
+        "--max-pages",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_PAGES,
+        show_default=True,
         help="Refuse PDFs with more pages than this.",
     )(fn)
-    fn = click.option("--ocr", is_flag=True, help="OCR scanned PDFs (needs ocrmypdf and tesseract).")(fn)
     fn = click.option(
-        "-j", "--jobs", type=int, default=1, show_default=True,
-        help=f"Worker processes (this machine has {os.cpu_count()} cores).",
+        "--ocr", is_flag=True, help="OCR scanned PDFs (needs ocrmypdf and tesseract)."
+    )(fn)
+    fn = click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=_CORES,
+        show_default=True,
+        help="Worker processes (default: the number of cores).",
     )(fn)
     return fn
+
+
+def scheduler_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--scheduler ADDRESS: run the per-file work on a Dask distributed cluster instead."""
+    return click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Run on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786); --jobs is then "
+        "ignored. Workers need nlp_motioner installed and the same paths. See docs/limits.md.",
+    )(fn)
+
+
+def privacy_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--keep-personal-data: opt out of masking personnummer in the output."""
+    return click.option(
+        "--keep-personal-data",
+        is_flag=True,
+        help="Do not mask personnummer and samordningsnummer (masked as [personnummer] by default).",
+    )(fn)

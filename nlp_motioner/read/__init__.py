@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -43,9 +44,13 @@ def read_file(
     source = os.fspath(path)
     try:
         p = Path(source)
-        if p.is_dir():
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
             raise ReadError("is a directory")
-        size = p.stat().st_size
+        if not stat.S_ISREG(st.st_mode):
+            # A FIFO or device would block or never end; archives hold only regular files.
+            raise ReadError("not a regular file (pipe, socket or device)")
+        size = st.st_size
         if size > DEFAULT_MAX_BYTES:
             raise ReadError(f"file too large ({size // (1024 * 1024)} MB)")
         data = p.read_bytes()

@@ -37,6 +37,14 @@ def _rejoin_hyphens(text: str) -> str:
     return "".join(out)
 
 
+_ENCRYPT_KEY = re.compile(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)")
+
+
+def is_encrypted(data: bytes) -> bool:
+    """Whether the PDF declares an encryption dictionary (in a trailer or xref stream)."""
+    return _ENCRYPT_KEY.search(data) is not None
+
+
 def extract_pdfium(data: bytes, *, max_pages: int | None = None, password: str | None = None):
     """Return (page_count, raw lines, per-page heights) from PDF bytes."""
     import pypdfium2 as pdfium
@@ -45,10 +53,12 @@ def extract_pdfium(data: bytes, *, max_pages: int | None = None, password: str |
     try:
         pdf = pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError as exc:
-        msg = str(exc).lower()
-        if "password" in msg:
+        # pdfium's error code is process-global and not reset by a successful call, so after
+        # one encrypted file every later broken file would also say "password". Decide from
+        # the file itself: an encryption dictionary in the trailer.
+        if is_encrypted(data):
             raise PdfError("encrypted PDF (password required)") from exc
-        raise PdfError(f"not a readable PDF ({exc})") from exc
+        raise PdfError("not a readable PDF (damaged, truncated or not a PDF)") from exc
     try:
         n_pages = len(pdf)
         if max_pages is not None and n_pages > max_pages:
@@ -58,7 +68,10 @@ def extract_pdfium(data: bytes, *, max_pages: int | None = None, password: str |
         flags = ctypes.c_int()
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         for pno in range(n_pages):
-            page = pdf[pno]
+            try:
+                page = pdf[pno]
+            except pdfium.PdfiumError as exc:
+                raise PdfError(f"not a readable PDF (page {pno + 1} is damaged)") from exc
             height = page.get_height() or 842.0
             textpage = page.get_textpage()
             text = textpage.get_text_range()
