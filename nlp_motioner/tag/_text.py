@@ -1,0 +1,80 @@
+"""Small text helpers shared by the tag modules (compiled once at import)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from nlp_motioner.record import Document, Section
+
+_WS = re.compile(r"\s+")
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9•\-–])")
+_HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(?=[a-zåäö])")
+
+
+def flat(text: str) -> str:
+    """Join line breaks and runs of spaces into one space."""
+    return _WS.sub(" ", text).strip()
+
+
+def sentences(text: str) -> list[str]:
+    """Split whitespace-joined text into rough sentences."""
+    return [s.strip() for s in _SENT_END.split(flat(text)) if s.strip()]
+
+
+def first_sentence(text: str, limit: int = 200) -> str:
+    """The first sentence of `text`, cut at a word boundary when longer than `limit`."""
+    sents = sentences(text)
+    if not sents:
+        return ""
+    return cut(sents[0], limit)
+
+
+def cut(text: str, limit: int = 200) -> str:
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    space = head.rfind(" ")
+    return head[:space] if space > limit // 2 else head
+
+
+def section_text(doc: Document, sec: Section) -> str:
+    return doc.text[sec.start : sec.end]
+
+
+def section_body(doc: Document, sec: Section) -> str:
+    """A section's text without its heading line."""
+    text = section_text(doc, sec)
+    if sec.heading:
+        idx = text.find(sec.heading.split("\n")[0].strip())
+        if idx >= 0 and idx < 5:
+            text = text[idx + len(sec.heading.split("\n")[0].strip()) :]
+    return text.strip()
+
+
+def spans_of(sections: Iterable[Section], kinds: set[str]) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in sections if s.kind in kinds]
+
+
+def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """Blank out character spans (keeps offsets) so that later regexes cannot see them."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for i in range(max(0, start), min(len(chars), end)):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def head_lines(text: str, limit: int) -> list[str]:
+    """The first `limit` non-empty lines, whitespace-normalized."""
+    out: list[str] = []
+    for line in text.splitlines():
+        line = flat(line.replace("*", ""))
+        if line:
+            out.append(line)
+            if len(out) >= limit:
+                break
+    return out

@@ -1,0 +1,164 @@
+"""Referral bodies: the bodies asked for an opinion on a matter or given it for preparation.
+
+Sentences that say so ("X fick motionen för beredning", "begärt yttrande från X",
+"Yttranden har inkommit från X och Y") and lists under a heading ("Remissinstanser",
+"Till följande nämnder för yttrande:") are read; the routine referral of a motion from
+kommunfullmäktige to kommunstyrelsen is not a referral body (it is outcome `remitterad`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp_motioner._data import load_toml
+from nlp_motioner.record import Document, Section
+from nlp_motioner.tag._text import flat, mask_spans, spans_of
+
+__all__ = ["find_bodies", "split_bodies", "normalize_body", "is_body"]
+
+_LEX = load_toml("tag/lexicons/bodies.toml")
+_SUFFIX = "|".join(sorted((re.escape(s) for s in _LEX["suffixes"]), key=len, reverse=True))
+_KNOWN = "|".join(sorted((re.escape(k) for k in _LEX["known"]), key=len, reverse=True))
+_ROUTINE = {r.lower() for r in _LEX["routine"]}
+# One body name: "Kultur- och utbildningsnämnden", "enheten för social hållbarhet",
+# "Älvsjö stadsdelsnämnd", "säkerhetsenheten", "Alingsåshem AB", "Länsstyrelsen".
+_WORD = r"[A-ZÅÄÖa-zåäöéü][a-zåäöéü]*"
+_BODY = re.compile(
+    r"(?:(?:[A-ZÅÄÖ][a-zåäö]+-\s(?:och|eller)\s)?(?:[A-ZÅÄÖ][a-zåäö]+\s)?[A-ZÅÄÖa-zåäö][a-zåäö]*(?:"
+    + _SUFFIX
+    + r")"
+    r"(?:\s+för\s+[a-zåäöA-ZÅÄÖ][a-zåäö]+(?:\s+(?:och\s+)?[a-zåäö]+){0,2})?"
+    r"|(?:" + _KNOWN + r")"
+    r"|[A-ZÅÄÖ][a-zåäöA-ZÅÄÖ]+(?:\s[A-ZÅÄÖ][a-zåäö]+)?\sAB)"
+    r"(?![a-zåäö])",
+)
+_TRIGGERS = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _LEX["triggers"]]
+_LIST_HEAD = [re.compile(p, re.IGNORECASE) for p in _LEX["list_headings"]]
+_LIST_STOP = [re.compile(p, re.IGNORECASE) for p in _LEX["list_stops"]]
+_LIST_SKIP = [re.compile(p, re.IGNORECASE) for p in _LEX["list_skip"]]
+_SELF = [re.compile(p, re.IGNORECASE) for p in _LEX["self_referral"]]
+_ENUM_SPLIT = re.compile(r",\s*|\s+och\s+|\s+samt\s+|\s*&\s*")
+_ITEM_PREFIX = re.compile(r"^\s*(?:\d+[.)]|[-•*·▪]|\d+\s)\s*")
+_FOR_TAIL = re.compile(r"\s+för\s+(?:beredning|yttrande|besvarande|kännedom)\b.*$", re.IGNORECASE)
+
+
+def normalize_body(name: str) -> str:
+    """Tidy a body name as written: one space, first letter capital, upper-case headings lowered."""
+    name = flat(name).strip(" ,.;:-–")
+    name = re.sub(r"\s*\(.*?\)\s*$", "", name)
+    if name.isupper() and len(name) > 5:
+        name = name.lower()
+    if name.lower().startswith("enheten för "):
+        name = name.lower()
+    return name[:1].upper() + name[1:] if name else name
+
+
+def is_body(text: str) -> bool:
+    """Whether `text` (a list line) is a body name as a whole."""
+    text = _ITEM_PREFIX.sub("", flat(text)).strip(" ,.;:")
+    if not text or len(text) > 80:
+        return False
+    m = _BODY.match(text) or _BODY.match(text[:1].upper() + text[1:])
+    if m and len(m.group(0)) >= len(text) - 2:
+        return True
+    # A short capitalised name in a numbered list (an agency, a company, "Alingsåshem").
+    return bool(re.fullmatch(r"[A-ZÅÄÖ][\wåäöÅÄÖ&.\-]*(?:\s[\wåäöÅÄÖ&.\-]+){0,3}", text))
+
+
+def split_bodies(enumeration: str) -> list[str]:
+    """Body names in an enumeration such as "Socialnämnden och enheten för Social hållbarhet, Styrning och stöd"."""
+    out: list[str] = []
+    text = _FOR_TAIL.sub("", flat(enumeration))
+    for m in _BODY.finditer(text):
+        name = normalize_body(m.group(0))
+        if name.lower() in _ROUTINE:
+            continue
+        if name and name.lower() not in {o.lower() for o in out}:
+            out.append(name)
+    return out
+
+
+def _own_organ(doc: Document) -> str | None:
+    """The body that writes the document: a body named on its own line in the head."""
+    header = [str(h) for h in doc.metadata.get("page_header") or []]
+    lines = header + [ln.strip() for ln in doc.text[:600].splitlines() if ln.strip()][:12]
+    for line in lines:
+        line = re.sub(r"^datum:?\s*\S+\s*", "", line, flags=re.IGNORECASE)
+        if not line or len(line) > 60:
+            continue
+        m = _BODY.fullmatch(line) or _BODY.fullmatch(line[:1] + line[1:].lower())
+        if m:
+            name = normalize_body(line)
+            if name.lower() not in _ROUTINE or name.lower() == "kommunstyrelsen":
+                return name
+    return None
+
+
+def find_bodies(
+    doc: Document, sections: list[Section] | None = None, scope: tuple[int, int] | None = None
+) -> list[str]:
+    """Referral bodies named in the document (or in the character range `scope`)."""
+    if doc.kind == "riksdagen":
+        return []
+    text = mask_spans(doc.text, spans_of(sections or doc.sections, {"narvaro", "expedieras"}))
+    if scope:
+        text = text[scope[0] : scope[1]]
+    found: list[str] = []
+
+    def add(names: list[str]) -> None:
+        for n in names:
+            if n.lower() not in {f.lower() for f in found}:
+                found.append(n)
+
+    add(_from_lists(text))
+    joined = flat(text)
+    for pat in _TRIGGERS:
+        for m in pat.finditer(joined):
+            names = split_bodies(m.group("list"))
+            # "... X fick motionen för beredning": only the subject next to the verb.
+            if pat.pattern.startswith("(?P<list>") and names:
+                names = names[-1:]
+            add(names)
+    for line in text.splitlines():
+        line = flat(line)
+        for pat in _TRIGGERS:
+            if pat.pattern.startswith("^"):
+                m = pat.search(line)
+                if m:
+                    add(split_bodies(m.group("list")))
+    if not found and any(p.search(joined[:3000]) for p in _SELF):
+        organ = _own_organ(doc)
+        if organ and organ.lower() not in _ROUTINE:
+            add([organ])
+    return found
+
+
+def _from_lists(text: str) -> list[str]:
+    out: list[str] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = flat(lines[i])
+        if line and any(p.search(line) for p in _LIST_HEAD):
+            j = i + 1
+            misses = 0
+            while j < len(lines) and misses < 2:
+                item = flat(lines[j])
+                j += 1
+                if not item:
+                    continue
+                if any(p.search(item) for p in _LIST_STOP):
+                    break
+                if any(p.search(item) for p in _LIST_SKIP):
+                    continue
+                if is_body(item):
+                    misses = 0
+                    name = normalize_body(_ITEM_PREFIX.sub("", item))
+                    if name and name.lower() not in {o.lower() for o in out}:
+                        out.append(name)
+                else:
+                    misses += 1
+            i = j
+        else:
+            i += 1
+    return out

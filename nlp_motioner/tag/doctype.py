@@ -1,0 +1,153 @@
+"""Document type from structure (minutes, extracts) and the opening lines' wording."""
+
+from __future__ import annotations
+
+import re
+
+from nlp_motioner._data import load_toml
+from nlp_motioner.record import Document
+from nlp_motioner.tag._text import flat, head_lines
+from nlp_motioner.tag.parties import codes_in, names_in
+
+__all__ = ["classify", "find_title", "DOC_TYPES"]
+
+DOC_TYPES = (
+    "motion",
+    "medborgarforslag",
+    "initiativarende",
+    "interpellation",
+    "fraga",
+    "tjansteskrivelse",
+    "yttrande",
+    "utlatande",
+    "remiss",
+    "remissvar",
+    "sarskilt_uttalande",
+    "reservation",
+    "protokoll",
+    "protokollsutdrag",
+    "betankande",
+    "rapport",
+    "styrdokument",
+    "avtal",
+    "other",
+)
+_LEX = load_toml("tag/lexicons/doctypes.toml")
+_HEAD_LINES = int(_LEX.get("head_lines", 16))
+_CUES = [
+    (cue["doc_type"], [re.compile(p, re.IGNORECASE) for p in cue["patterns"]])
+    for cue in _LEX["cue"]
+]
+_RIKSDAGEN = {
+    "mot": "motion",
+    "bet": "betankande",
+    "yttr": "yttrande",
+    "prop": "other",
+    "ip": "interpellation",
+    "fr": "fraga",
+    "frs": "fraga",
+    "rskr": "other",
+}
+# Opening-lines region ends at the first running paragraph or case-description heading.
+_BODY_START = re.compile(
+    r"^(?:ärendebeskrivning|beskrivning av ärendet|sammanfattning|bakgrund|inledning|ärendet)$",
+    re.IGNORECASE,
+)
+# Minutes print a table of contents ("§ 116 Detaljplan ...") before the first §;
+# an extract of one § does not.
+_TOC_LINE = re.compile(r"(?m)^\s*§\s*\d+\s+[A-ZÅÄÖ][a-zåäö]")
+_ATTENDANCE = re.compile(r"(?m)^\s*(?:beslutande|närvarande|ledamöter)\b", re.IGNORECASE)
+_EXTRACT = re.compile(r"protokollsutdrag|utdrag ur protokoll|expediering|utdragsbestyrkande", re.I)
+_SIGNATURE_TAIL = re.compile(r"(?:yrka[rs]?|föreslå[rs]?|hemställ)", re.IGNORECASE)
+
+
+def _opening(doc: Document) -> list[str]:
+    lines: list[str] = []
+    for line in head_lines(doc.text, _HEAD_LINES * 2):
+        if _BODY_START.match(line) or len(line) > 160:
+            break
+        lines.append(line)
+        if len(lines) >= _HEAD_LINES:
+            break
+    return lines
+
+
+def _has_proposal(doc: Document) -> bool:
+    return any(s.kind == "forslag_till_beslut" for s in doc.sections) or bool(
+        re.search(r"(?m)^\s*förslag till beslut", doc.text, re.IGNORECASE)
+    )
+
+
+def classify(doc: Document) -> str:
+    """One of DOC_TYPES."""
+    if doc.kind == "riksdagen":
+        return _RIKSDAGEN.get(str(doc.metadata.get("doktyp", "")).lower(), "other")
+    if doc.items:
+        first = doc.items[0].start
+        before = doc.text[:first]
+        if len(doc.items) > 1 or _TOC_LINE.search(before):
+            return "protokoll"
+        return "protokollsutdrag"
+    header = " ".join(str(x) for x in doc.metadata.get("page_header") or [])
+    lines = _opening(doc)
+    for doc_type, patterns in _CUES:
+        for line in lines:
+            if any(p.search(line) for p in patterns):
+                if doc_type == "tjansteskrivelse" and not _has_proposal(doc):
+                    break
+                return doc_type
+    if re.search(r"\butlåtande\b", header, re.IGNORECASE):
+        return "utlatande"
+    if _looks_like_motion(doc):
+        return "motion"
+    return "other"
+
+
+def _looks_like_motion(doc: Document) -> bool:
+    """A short text without case headings, signed by members with party codes."""
+    if doc.page_count > 6 or len(doc.text) > 20000:
+        return False
+    if any(s.kind in ("arendebeskrivning", "beslut", "forslag_till_beslut") for s in doc.sections):
+        return False
+    lines = [ln for ln in doc.text.strip().splitlines() if ln.strip()]
+    tail = "\n".join(lines[-4:])
+    signed = bool(codes_in(tail) or names_in(tail))
+    return signed and bool(_SIGNATURE_TAIL.search(doc.text) or "att" in doc.text)
+
+
+_TITLE_SKIP = re.compile(
+    r"^(?:datum|handläggare|diarie\s?n(?:umme)?r|dnr|beteckning|direktnr|telefon|e-?post|"
+    r"dokumenttyp|dokumentansvarig|upprättad|version|sida|postadress|besöksadress|www\.|"
+    r"alingsas\.se|alingsås\.se|kommunstyrelsen|kommunfullmäktige|protokoll|missiv|revisorerna|"
+    r"typ av styrdokument|beslutande instans|dokumentinfo|innehåll|rev\.?\s|\d)",
+    re.IGNORECASE,
+)
+
+
+def find_title(doc: Document, doc_type: str) -> str | None:
+    """The document's title: the § heading of an extract, else its first title-like line(s)."""
+    if doc.kind == "riksdagen":
+        return doc.metadata.get("titel") or None
+    if doc.items and doc_type == "protokollsutdrag":
+        return flat(doc.items[0].title) or None
+    if doc.items:
+        header = doc.metadata.get("page_header") or []
+        organ = " ".join(h for h in header if not re.match(r"^(?:protokoll|\d|sida)", h, re.I))
+        date = None
+        from nlp_motioner.tag.dates import find_date
+
+        date = find_date(doc, doc_type)
+        return flat(f"{organ} protokoll {date or ''}") or None
+    for sec in doc.sections:
+        if sec.kind in ("other",) and sec.heading and not _TITLE_SKIP.match(sec.heading):
+            heading = flat(sec.heading)
+            if len(heading) > 8:
+                return heading
+    for line in _opening(doc):
+        if (
+            len(line) > 8
+            and not _TITLE_SKIP.match(line)
+            and not re.search(r"\d{4}-\d{2}-\d{2}", line)
+        ):
+            return line
+    return None
