@@ -1,0 +1,470 @@
+"""The corpus database: tagged Documents stored in SQLite, one transaction per file.
+
+The store keeps what it is given: it never reads or tags files (the CLI joins the stages).
+Rows are keyed by the file's path (`source`) and its content hash (`sha256`), so storing
+the same file again is a no-op and a changed file replaces exactly its own rows.
+
+    >>> from nlp_motioner.store import Store
+    >>> with Store("motioner.db") as store:        # doctest: +SKIP
+    ...     store.put(doc)                          # "new" | "replaced" | "unchanged"
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nlp_motioner.record import Document, Item, Tags
+from nlp_motioner.store.analyze import STEMMER_NAME, analyze
+from nlp_motioner.store.schema import CURRENT_VERSION, SchemaError, migrate
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "Store",
+    "SchemaError",
+    "default_db_path",
+    "frames",
+    "norm_case",
+    "CURRENT_VERSION",
+]
+
+DEFAULT_DB = "motioner.db"
+
+
+def default_db_path() -> str:
+    """$MOTIONER_DB, else ``motioner.db`` in the current directory."""
+    return os.environ.get("MOTIONER_DB") or DEFAULT_DB
+
+
+def norm_case(diarienummer: str) -> str:
+    """A diarienummer in the form used for matching: upper case, single spaces."""
+    return " ".join(diarienummer.upper().split())
+
+
+def connect(path: str | os.PathLike[str], *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with foreign keys on, WAL journal, and explicit transactions."""
+    if readonly:
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(os.fspath(path), isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        # WAL + NORMAL: a commit survives a killed process; only a power cut may lose the last one.
+        conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+class Store:
+    """An open corpus database. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False):
+        self.path = os.fspath(path) if path is not None else default_db_path()
+        if readonly and not os.path.exists(self.path):
+            raise FileNotFoundError(f"no database at {self.path} (run `motioner index` first)")
+        self.conn = connect(self.path, readonly=readonly)
+        if readonly:
+            from nlp_motioner.store.schema import current_version
+
+            version = current_version(self.conn)
+            if version == 0:
+                raise SchemaError(f"{self.path} is not a motioner database")
+            if version > CURRENT_VERSION:
+                raise SchemaError(
+                    f"database schema version {version} is newer than this nlp_motioner"
+                )
+        else:
+            migrate(self.conn)
+            self.conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('analyzer', ?)", (STEMMER_NAME,)
+            )
+
+    # -- life cycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading state ----------------------------------------------------------------------
+    def lookup(self, source: str) -> str | None:
+        """The stored content hash for `source`, or None when it is not indexed."""
+        row = self.conn.execute(
+            "SELECT sha256 FROM documents WHERE source = ?", (source,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def sources(self) -> Iterator[str]:
+        for (source,) in self.conn.execute("SELECT source FROM documents ORDER BY source"):
+            yield source
+
+    @property
+    def generation(self) -> int:
+        """A counter bumped by every change to the stored documents."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("documents", "items", "sections", "units", "failures"):
+            out[table] = self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        return out
+
+    # -- writing ----------------------------------------------------------------------------
+    def put(self, doc: Document, source: str | None = None) -> str:
+        """Store one tagged Document; returns "new", "replaced" or "unchanged".
+
+        Everything for the file happens in one transaction, committed before returning,
+        so a killed run keeps every file it finished and resumes where it stopped.
+        """
+        if doc.error:
+            raise ValueError(f"{doc.source}: cannot store a document that failed: {doc.error}")
+        source = source or doc.source
+        sha = doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(
+                "SELECT id, sha256 FROM documents WHERE source = ?", (source,)
+            ).fetchone()
+            if row is not None and row["sha256"] == sha:
+                conn.execute("DELETE FROM failures WHERE source = ?", (source,))
+                conn.execute("COMMIT")
+                return "unchanged"
+            tags = doc.tags or Tags()
+            values = _document_values(doc, tags, source, sha)
+            if row is None:
+                cols = ", ".join(values)
+                marks = ", ".join("?" for _ in values)
+                cur = conn.execute(
+                    f"INSERT INTO documents({cols}) VALUES ({marks})", list(values.values())
+                )
+                doc_id = cur.lastrowid
+                status = "new"
+            else:
+                doc_id = row["id"]
+                _delete_children(conn, doc_id)
+                sets = ", ".join(f"{k} = ?" for k in values)
+                conn.execute(
+                    f"UPDATE documents SET {sets} WHERE id = ?", [*values.values(), doc_id]
+                )
+                status = "replaced"
+            _insert_children(conn, doc_id, doc, tags)
+            conn.execute("DELETE FROM failures WHERE source = ?", (source,))
+            _bump_generation(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return status
+
+    def remove(self, source: str) -> bool:
+        """Delete one file's rows; True when there were any."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
+            if row is not None:
+                _delete_children(conn, row[0])
+                conn.execute("DELETE FROM documents WHERE id = ?", (row[0],))
+                _bump_generation(conn)
+            conn.execute("DELETE FROM failures WHERE source = ?", (source,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return row is not None
+
+    def record_failure(self, source: str, error: str, sha256: str | None = None) -> None:
+        """Remember that `source` failed (its old rows, if any, are kept)."""
+        self.conn.execute(
+            "INSERT INTO failures(source, sha256, error, attempted_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(source) DO UPDATE SET sha256 = excluded.sha256, "
+            "error = excluded.error, attempted_at = excluded.attempted_at",
+            (source, sha256, error, _now()),
+        )
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    # -- units for search -------------------------------------------------------------------
+    def iter_unit_texts(self) -> Iterator[tuple[int, int, str]]:
+        """(unit id, document id, stemmed title + body) for every search unit."""
+        for row in self.conn.execute(
+            "SELECT u.id, u.document_id, f.title, f.body FROM units u "
+            "JOIN units_fts f ON f.rowid = u.id ORDER BY u.id"
+        ):
+            yield row[0], row[1], f"{row[2]} {row[3]}"
+
+
+# ---------------------------------------------------------------------------------------
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _bump_generation(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('generation', '1') "
+        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _document_values(doc: Document, tags: Tags, source: str, sha: str) -> dict[str, Any]:
+    return {
+        "source": source,
+        "sha256": sha,
+        "kind": doc.kind,
+        "page_count": doc.page_count,
+        "doc_type": tags.doc_type,
+        "title": tags.title,
+        "date": tags.date,
+        "organisation": tags.organisation,
+        "diarienummer": _json(list(tags.diarienummer)),
+        "parties": _json(list(tags.parties)),
+        "referral_bodies": _json(list(tags.referral_bodies)),
+        "outcome": tags.outcome,
+        "outcome_stage": tags.outcome_stage,
+        "evidence": tags.evidence,
+        "metadata": _json(doc.metadata or {}),
+        "text": doc.text or "",
+        "indexed_at": _now(),
+    }
+
+
+def _delete_children(conn: sqlite3.Connection, doc_id: int) -> None:
+    # Explicit deletes (not only ON DELETE CASCADE) so the FTS triggers fire in order.
+    for table in ("units", "case_numbers", "parties", "referral_bodies", "sections", "items"):
+        conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
+
+
+def _item_tags(item: Item) -> Tags:
+    return item.tags or Tags(title=item.title, diarienummer=list(item.diarienummer))
+
+
+def _insert_lists(conn: sqlite3.Connection, doc_id: int, item_id: int | None, tags: Tags) -> None:
+    seen: set[str] = set()
+    for number in tags.diarienummer:
+        norm = norm_case(number)
+        if norm and norm not in seen:
+            seen.add(norm)
+            conn.execute(
+                "INSERT INTO case_numbers(document_id, item_id, diarienummer, norm) "
+                "VALUES (?, ?, ?, ?)",
+                (doc_id, item_id, number, norm),
+            )
+    conn.executemany(
+        "INSERT INTO parties(document_id, item_id, party) VALUES (?, ?, ?)",
+        [(doc_id, item_id, p) for p in dict.fromkeys(tags.parties)],
+    )
+    conn.executemany(
+        "INSERT INTO referral_bodies(document_id, item_id, body) VALUES (?, ?, ?)",
+        [(doc_id, item_id, b) for b in dict.fromkeys(tags.referral_bodies)],
+    )
+
+
+def _insert_unit(
+    conn: sqlite3.Connection,
+    doc_id: int,
+    item_id: int | None,
+    filters: tuple[Any, ...],
+    title: str,
+    body: str,
+) -> None:
+    cur = conn.execute(
+        "INSERT INTO units(document_id, item_id, doc_type, date, organisation, outcome, "
+        "outcome_stage) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (doc_id, item_id, *filters),
+    )
+    conn.execute(
+        "INSERT INTO units_fts(rowid, title, body) VALUES (?, ?, ?)",
+        (cur.lastrowid, analyze(title), analyze(body)),
+    )
+
+
+def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags: Tags) -> None:
+    _insert_lists(conn, doc_id, None, tags)
+    conn.executemany(
+        'INSERT INTO sections(document_id, item_id, heading, kind, start, "end", page) '
+        "VALUES (?, NULL, ?, ?, ?, ?, ?)",
+        [(doc_id, s.heading, s.kind, s.start, s.end, s.page) for s in doc.sections],
+    )
+    text = doc.text or ""
+    doc_title = tags.title or ""
+    outside: list[str] = []
+    last = 0
+    for item in sorted(doc.items, key=lambda it: it.start):
+        it = _item_tags(item)
+        body = text[item.start : item.end]
+        outside.append(text[last : item.start])
+        last = max(last, item.end)
+        cur = conn.execute(
+            'INSERT INTO items(document_id, paragraph, title, page, start, "end", doc_type, '
+            "date, organisation, diarienummer, parties, referral_bodies, outcome, "
+            "outcome_stage, evidence, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc_id,
+                item.paragraph,
+                it.title or item.title,
+                item.page,
+                item.start,
+                item.end,
+                it.doc_type,
+                it.date or tags.date,
+                it.organisation or tags.organisation,
+                _json(list(it.diarienummer or item.diarienummer)),
+                _json(list(it.parties)),
+                _json(list(it.referral_bodies)),
+                it.outcome,
+                it.outcome_stage,
+                it.evidence,
+                body,
+            ),
+        )
+        item_id = cur.lastrowid
+        if not it.diarienummer and item.diarienummer:
+            it = Tags(**{**asdict(it), "diarienummer": list(item.diarienummer)})
+        _insert_lists(conn, doc_id, item_id, it)
+        conn.executemany(
+            'INSERT INTO sections(document_id, item_id, heading, kind, start, "end", page) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, item_id, s.heading, s.kind, s.start, s.end, s.page) for s in item.sections],
+        )
+        filters = (
+            it.doc_type or tags.doc_type,
+            it.date or tags.date,
+            it.organisation or tags.organisation,
+            it.outcome,
+            it.outcome_stage,
+        )
+        _insert_unit(conn, doc_id, item_id, filters, it.title or item.title or "", body)
+    outside.append(text[last:])
+    doc_filters = (tags.doc_type, tags.date, tags.organisation, tags.outcome, tags.outcome_stage)
+    _insert_unit(conn, doc_id, None, doc_filters, doc_title, "".join(outside))
+
+
+# ---------------------------------------------------------------------------------------
+TABLES = ("documents", "items", "sections")
+_LIST_COLUMNS = ("diarienummer", "parties", "referral_bodies")
+_TEXT_COLUMNS = ("title", "text", "evidence", "heading")
+
+
+def _masker(mask: bool):
+    if not mask:
+        return None
+    try:
+        from nlp_motioner.privacy import mask as mask_fn
+    except ImportError:  # pragma: no cover - privacy is part of the package
+        return None
+    return mask_fn
+
+
+def _table_sql(table: str, text: bool) -> str:
+    if table == "documents":
+        cols = (
+            "id, source, sha256, kind, page_count, doc_type, title, date, organisation, "
+            "diarienummer, parties, referral_bodies, outcome, outcome_stage, evidence, indexed_at"
+        )
+        return f"SELECT {cols}{', text' if text else ''} FROM documents ORDER BY id"
+    if table == "items":
+        cols = (
+            'i.id, i.document_id, d.source, i.paragraph, i.title, i.page, i.start, i."end", '
+            "COALESCE(i.doc_type, d.doc_type) AS doc_type, i.date, i.organisation, "
+            "i.diarienummer, i.parties, i.referral_bodies, i.outcome, i.outcome_stage, i.evidence"
+        )
+        return (
+            f"SELECT {cols}{', i.text' if text else ''} FROM items i "
+            "JOIN documents d ON d.id = i.document_id ORDER BY i.id"
+        )
+    if table == "sections":
+        return (
+            "SELECT s.id, s.document_id, d.source, s.item_id, it.paragraph, s.heading, s.kind, "
+            's.start, s."end", s.page'
+            + (', substr(d.text, s.start + 1, s."end" - s.start) AS text' if text else "")
+            + " FROM sections s JOIN documents d ON d.id = s.document_id "
+            "LEFT JOIN items it ON it.id = s.item_id ORDER BY s.id"
+        )
+    raise ValueError(f"unknown table {table!r} (choose from {', '.join(TABLES)})")
+
+
+def iter_rows(
+    db: str | os.PathLike[str] | Store,
+    table: str,
+    *,
+    text: bool = True,
+    mask: bool = True,
+) -> Iterator[dict[str, Any]]:
+    """Rows of `table` as dicts with list columns decoded; personnummer masked by default."""
+    store = db if isinstance(db, Store) else Store(db, readonly=True)
+    masker = _masker(mask)
+    try:
+        for row in store.conn.execute(_table_sql(table, text)):
+            rec = dict(row)
+            for col in _LIST_COLUMNS:
+                if col in rec and isinstance(rec[col], str):
+                    rec[col] = json.loads(rec[col])
+            if masker is not None:
+                for col in _TEXT_COLUMNS:
+                    if isinstance(rec.get(col), str):
+                        rec[col] = masker(rec[col])
+            yield rec
+    finally:
+        if not isinstance(db, Store):
+            store.close()
+
+
+def frames(
+    db: str | os.PathLike[str] | None = None,
+    tables: Iterable[str] = TABLES,
+    *,
+    text: bool = True,
+    mask: bool = True,
+) -> dict[str, pd.DataFrame]:
+    """The corpus as pandas DataFrames: {"documents": df, "items": df, "sections": df}.
+
+    List fields (parties, referral_bodies, diarienummer) are Python lists; `mask=False`
+    keeps personnummer in the text columns.
+
+        >>> docs = frames("motioner.db")["documents"]                  # doctest: +SKIP
+        >>> docs[docs.doc_type.eq("motion") & docs.date.ge("2018")]    # doctest: +SKIP
+    """
+    import pandas as pd
+
+    path = db if db is not None else default_db_path()
+    store = Store(path, readonly=True)
+    try:
+        out = {}
+        for table in tables:
+            rows = list(iter_rows(store, table, text=text, mask=mask))
+            out[table] = pd.DataFrame(rows)
+        return out
+    finally:
+        store.close()

@@ -1,0 +1,230 @@
+"""The database schema as a list of migrations; `migrate` brings any database up to date.
+
+A migration is applied once, inside a transaction, and recorded in `schema_version`. Add a
+new schema change as a new entry at the end of MIGRATIONS; never edit an applied one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+
+TOKENIZE = "tokenize='unicode61 remove_diacritics 0'"
+
+_V1 = f"""
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- One row per indexed file. Lists are also kept as JSON arrays here (for display and
+-- Datasette array facets); the normalized child tables below are what queries filter on.
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    page_count INTEGER NOT NULL DEFAULT 0,
+    doc_type TEXT,
+    title TEXT,
+    date TEXT,
+    organisation TEXT,
+    diarienummer TEXT NOT NULL DEFAULT '[]',
+    parties TEXT NOT NULL DEFAULT '[]',
+    referral_bodies TEXT NOT NULL DEFAULT '[]',
+    outcome TEXT,
+    outcome_stage TEXT,
+    evidence TEXT,
+    metadata TEXT NOT NULL DEFAULT '{{}}',
+    text TEXT NOT NULL DEFAULT '',
+    indexed_at TEXT NOT NULL
+);
+CREATE INDEX documents_sha256 ON documents(sha256);
+CREATE INDEX documents_date ON documents(date);
+CREATE INDEX documents_doc_type ON documents(doc_type);
+CREATE INDEX documents_outcome ON documents(outcome);
+
+-- A numbered § item of minutes: one case handled at a meeting.
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    paragraph INTEGER NOT NULL,
+    title TEXT,
+    page INTEGER,
+    start INTEGER,
+    "end" INTEGER,
+    doc_type TEXT,
+    date TEXT,
+    organisation TEXT,
+    diarienummer TEXT NOT NULL DEFAULT '[]',
+    parties TEXT NOT NULL DEFAULT '[]',
+    referral_bodies TEXT NOT NULL DEFAULT '[]',
+    outcome TEXT,
+    outcome_stage TEXT,
+    evidence TEXT,
+    text TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX items_document ON items(document_id);
+
+CREATE TABLE sections (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+    heading TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    page INTEGER NOT NULL
+);
+CREATE INDEX sections_document ON sections(document_id);
+
+-- item_id NULL: the value belongs to the document as a whole.
+CREATE TABLE case_numbers (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+    diarienummer TEXT NOT NULL,
+    norm TEXT NOT NULL
+);
+CREATE INDEX case_numbers_norm ON case_numbers(norm);
+CREATE INDEX case_numbers_document ON case_numbers(document_id);
+
+CREATE TABLE parties (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+    party TEXT NOT NULL
+);
+CREATE INDEX parties_party ON parties(party, document_id);
+CREATE INDEX parties_document ON parties(document_id);
+
+CREATE TABLE referral_bodies (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+    body TEXT NOT NULL
+);
+CREATE INDEX referral_bodies_body ON referral_bodies(body, document_id);
+CREATE INDEX referral_bodies_document ON referral_bodies(document_id);
+
+-- Files that could not be read or tagged at their last attempt (retried on every run).
+CREATE TABLE failures (
+    source TEXT PRIMARY KEY,
+    sha256 TEXT,
+    error TEXT NOT NULL,
+    attempted_at TEXT NOT NULL
+);
+
+-- What search ranks: a document, or one § item of minutes. The filter columns are copied
+-- here so a filtered full-text query needs one join.
+CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+    doc_type TEXT,
+    date TEXT,
+    organisation TEXT,
+    outcome TEXT,
+    outcome_stage TEXT
+);
+CREATE INDEX units_document ON units(document_id);
+
+-- Stemmed text (see store/analyze.py); rowid = units.id.
+CREATE VIRTUAL TABLE units_fts USING fts5(title, body, {TOKENIZE});
+CREATE TRIGGER units_ad AFTER DELETE ON units BEGIN
+    DELETE FROM units_fts WHERE rowid = old.id;
+END;
+
+-- Unstemmed full-text indexes over the readable tables, for Datasette's search box.
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text, content='documents', content_rowid='id', {TOKENIZE});
+CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+    VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+    VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+
+CREATE VIRTUAL TABLE items_fts USING fts5(
+    title, text, content='items', content_rowid='id', {TOKENIZE});
+CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
+    INSERT INTO items_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
+    INSERT INTO items_fts(items_fts, rowid, title, text)
+    VALUES ('delete', old.id, old.title, old.text);
+END;
+"""
+
+# (version, description, SQL script)
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "documents, items, sections, case numbers, parties, referral bodies, FTS5", _V1),
+]
+
+CURRENT_VERSION = MIGRATIONS[-1][0]
+
+
+class SchemaError(Exception):
+    """The database was written by a newer version of nlp_motioner."""
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_version'"
+    ).fetchone()
+    if row is None:
+        return 0
+    return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations this database lacks; returns the resulting version."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    have = current_version(conn)
+    if have > CURRENT_VERSION:
+        raise SchemaError(
+            f"database schema version {have} is newer than this nlp_motioner "
+            f"(knows up to {CURRENT_VERSION}); upgrade nlp_motioner"
+        )
+    for version, description, script in MIGRATIONS:
+        if version <= have:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # executescript would commit on its own; run statement by statement instead.
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_version(version, description, applied_at) VALUES (?, ?, ?)",
+                (version, description, _now()),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return CURRENT_VERSION
+
+
+def _statements(script: str) -> list[str]:
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not buf.strip():
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
