@@ -23,9 +23,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from nlp_motioner.cli import documents
+    from nlp_motioner.cli import corpus, documents, evaluate
 
-    for module in (documents,):
+    for module in (documents, corpus, evaluate):
         for command in module.COMMANDS:
             main.add_command(command)
 
