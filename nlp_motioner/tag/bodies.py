@@ -24,10 +24,10 @@ _ROUTINE = {r.lower() for r in _LEX["routine"]}
 # "Älvsjö stadsdelsnämnd", "säkerhetsenheten", "Alingsåshem AB", "Länsstyrelsen".
 _WORD = r"[A-ZÅÄÖa-zåäöéü][a-zåäöéü]*"
 _BODY = re.compile(
-    r"(?:(?:[A-ZÅÄÖ][a-zåäö]+-\s(?:och|eller)\s)?(?:[A-ZÅÄÖ][a-zåäö]+\s)?[A-ZÅÄÖa-zåäö][a-zåäö]*(?:"
+    r"(?:(?:[A-ZÅÄÖ][a-zåäö]+-\s(?:och|eller)\s)?(?:[A-ZÅÄÖ][a-zåäö]+\s)?(?:[A-ZÅÄÖa-zåäö][a-zåäö]*?)?(?:"
     + _SUFFIX
     + r")"
-    r"(?:\s+för\s+[a-zåäöA-ZÅÄÖ][a-zåäö]+(?:\s+(?:och\s+)?[a-zåäö]+){0,2})?"
+    r"(?:\s+för\s+[a-zåäöA-ZÅÄÖ][a-zåäö]+(?:\s+[a-zåäö]+)?)?"
     r"|(?:" + _KNOWN + r")"
     r"|[A-ZÅÄÖ][a-zåäöA-ZÅÄÖ]+(?:\s[A-ZÅÄÖ][a-zåäö]+)?\sAB)"
     r"(?![a-zåäö])",

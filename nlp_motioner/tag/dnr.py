@@ -18,9 +18,8 @@ _SHAPES = (
 )
 # A labelled case number: "Diarienr: 2025.446 KS", "Dnr 18KS427", "Beteckning: 2017.214 SN".
 _LABELLED = re.compile(
-    r"(?:diarie\s?n(?:umme)?r|dnr|beteckning|ärendenummer|diarienummer)\.?:?\s*"
+    r"(?i:diarie\s?n(?:umme)?r|dnr|beteckning|ärendenummer|diarienummer)\.?:?\s*"
     r"(?P<first>" + _SHAPES + r")(?P<rest>(?:\s*\n?\s*(?:" + _SHAPES + r"))*)",
-    re.IGNORECASE,
 )
 _ANY = re.compile(r"(?<![\w.])(?:" + _SHAPES + r")(?![\w])")
 _PLACEHOLDER = re.compile(r"X{2,}", re.IGNORECASE)
@@ -50,6 +49,10 @@ def find_dnr(doc: Document, doc_type: str) -> list[str]:
             return out
     if doc.kind == "riksdagen":
         return out
+    for line in doc.metadata.get("page_header") or []:
+        line = str(line).strip()
+        if _ANY.fullmatch(line) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", line):
+            _add(out, line)
     head = doc.text[:1500]
     for m in _LABELLED.finditer(head):
         _add(out, m.group("first"))

@@ -119,7 +119,8 @@ _TITLE_SKIP = re.compile(
     r"^(?:datum|handläggare|diarie\s?n(?:umme)?r|dnr|beteckning|direktnr|telefon|e-?post|"
     r"dokumenttyp|dokumentansvarig|upprättad|version|sida|postadress|besöksadress|www\.|"
     r"alingsas\.se|alingsås\.se|kommunstyrelsen|kommunfullmäktige|protokoll|missiv|revisorerna|"
-    r"typ av styrdokument|beslutande instans|dokumentinfo|innehåll|rev\.?\s|\d)",
+    r"typ av styrdokument|beslutande instans|dokumentinfo|innehåll|rev\.?\s|\d)"
+    r"|\bbox \d|org\.?\s?nr|www\.|@",
     re.IGNORECASE,
 )
 

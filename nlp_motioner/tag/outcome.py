@@ -66,18 +66,23 @@ class Outcome:
     evidence: str | None = None
 
 
-def classify_text(text: str) -> str | None:
-    """Outcome label of a decisive text: one of OUTCOMES, "election", "information" or None."""
+def classify_text(text: str, *, strict: bool = False) -> str | None:
+    """Outcome label of a decisive text: one of OUTCOMES, "election", "information" or None.
+
+    With `strict`, only explicit outcome words count (no generic approval verbs and no
+    fallback): used where the document type does not say that a body decided a matter.
+    """
     norm = flat(text)
     if not norm:
         return None
+    rules = _RULES[:-1] if strict else _RULES
     # Read the first numbered point or sentence first: "1. Planen antas. 2. ..." is
     # about the plan; later points are usually consequential.
     for window in (_first_point(norm), norm):
-        for label, patterns in _RULES:
+        for label, patterns in rules:
             if any(p.search(window) for p in patterns):
                 return label
-    if len(_LETTER.findall(norm)) >= _MIN_LETTERS:
+    if not strict and len(_LETTER.findall(norm)) >= _MIN_LETTERS:
         return _FALLBACK
     return None
 
@@ -125,6 +130,7 @@ def _result(label: str | None, stage: str, heading: str | None, body: str) -> Ou
 
 def decide(doc: Document, sections: list[Section], doc_type: str) -> Outcome:
     """Outcome of the matter that `sections` (a document's or a § item's) describe."""
+    strict = doc_type == "other"
     decisions = [
         s for s in sections if s.kind == "beslut" and not _NOT_DECISION.match(flat(s.heading))
     ]
@@ -135,24 +141,26 @@ def decide(doc: Document, sections: list[Section], doc_type: str) -> Outcome:
         heading, body = _body(doc, last)
         council_head, council_body = _council_part(body)
         if council_head and flat(council_body):
-            return _result(classify_text(council_body), "proposal", council_head, council_body)
+            return _result(
+                classify_text(council_body, strict=strict), "proposal", council_head, council_body
+            )
         if after:
             chosen = _pick_proposal(doc, after)
             if chosen:
                 head, text = chosen
-                label = classify_text(text)
+                label = classify_text(text, strict=strict)
                 # A nämnd decides "Förvaltningens förslag godkänns" and proposes to the council;
                 # the proposal says what happens to the matter.
                 if label not in (None, "information"):
                     return _result(label, "proposal", head, text)
         if flat(body):
             stage = "proposal" if _PROPOSES.search(flat(body)[:200]) else "decision"
-            return _result(classify_text(body), stage, None, body)
+            return _result(classify_text(body, strict=strict), stage, None, body)
     if proposals:
         chosen = _pick_proposal(doc, proposals)
         if chosen:
             head, text = chosen
-            return _result(classify_text(text), "proposal", head, text)
+            return _result(classify_text(text, strict=strict), "proposal", head, text)
     if doc_type == "remiss":
         m = _REMISS_TEXT.search(doc.text)
         if m:

@@ -22,8 +22,10 @@ _ABBR: dict[str, str] = {
 }
 _NOT_PARTY = frozenset(c.upper() for c in _LEX["not_parties"]["codes"])
 # "Irene Jonsson (S)", "Holger von Fircks (Mp)", "Motion (M)", "Vänsterpartiet (V)".
-_PAREN = re.compile(r"(?P<before>[\wÅÄÖåäöéü.\-]+)?\s*\((?P<code>[A-Za-zÅÄÖåäö]{1,5})\)")
-_NAME_BEFORE = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéü\-]+$")
+_PAREN = re.compile(
+    r"(?P<before>[A-ZÅÄÖÉ][a-zåäöéü\-]+\s+[A-ZÅÄÖÉ][a-zåäöéü\-]+)?\s*\((?P<code>[A-Za-zÅÄÖåäö]{1,5})\)"
+)
+_NAME_BEFORE = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéü\-]+\s+[A-ZÅÄÖÉ][a-zåäöéü\-]+$")
 _NAMES = sorted(
     ((name, code) for code, names in _LEX["names"].items() for name in names),
     key=lambda p: -len(p[0]),
@@ -122,7 +124,7 @@ def initiator_parties(
         # The authors are listed before the statement's heading or sign after it.
         found = codes_in(text[:1500]) or codes_in(text[-500:])
         return sorted(found)
-    if not about_initiative(title):
+    if not about_initiative(title) and not about_initiative(_opening_text(text)):
         return []
     found = codes_in(title or "") | names_in(title or "")
     if found:
@@ -133,6 +135,13 @@ def initiator_parties(
             if found:
                 return sorted(found)
     return []
+
+
+def _opening_text(text: str) -> str:
+    """The document's head: the lines before its case description starts."""
+    head = text[:800]
+    m = re.search(r"(?im)^\s*(?:ärendebeskrivning|beskrivning av ärendet|sammanfattning)\s*$", head)
+    return head[: m.start()] if m else head[:300]
 
 
 def _signature_lines(tail: str) -> str:

@@ -1,0 +1,112 @@
+"""`motioner eval`: score tags against gold label files.
+
+`eval_group` is a click Group so that other areas can add subcommands
+(`eval_group.add_command(...)`); a first argument that is not a subcommand name is
+taken as label files, so `motioner eval LABELS.jsonl` runs `motioner eval labels`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from nlp_motioner.cli.output import open_output
+
+__all__ = ["eval_group", "labels_command", "COMMANDS"]
+
+_HELP = ("-h", "--help")
+
+
+class _LabelsDefaultGroup(click.Group):
+    """A group whose first argument, when not a subcommand, starts the `labels` subcommand."""
+
+    default_command = "labels"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in _HELP:
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(
+    "eval",
+    cls=_LabelsDefaultGroup,
+    invoke_without_command=False,
+)
+def eval_group() -> None:
+    """Evaluate tags against gold labels (LABELS.jsonl ...) and other evaluations.
+
+    Given label files directly, it runs `motioner eval labels`.
+
+    \b
+    Example:
+        motioner eval ../shared/corpus/labels/*.jsonl
+        motioner eval labels corpus/labels/seeds.jsonl --root corpus
+    """
+
+
+@eval_group.command("labels")
+@click.argument(
+    "label_files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False)
+)
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder the label names are relative to (default: each label file's parent's parent).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to FILE instead of stdout.",
+)
+@click.option(
+    "--mistakes/--no-mistakes", default=False, help="List every wrong field after the table."
+)
+def labels_command(label_files, root, fmt, output, mistakes) -> None:
+    """Tag the labelled files and print accuracy per field.
+
+    Fields: doc_type, parties (exact set), outcome, outcome_stage, date and
+    diarienummer; referral-body precision/recall/F1; item recall and item outcome
+    accuracy (label lines with `paragraph`); and the confusion of outcomes. A label
+    with `unreadable` expects the file's error record or doc_type `other`.
+
+    \b
+    Example:
+        motioner eval labels ../shared/corpus/labels/*.jsonl
+        motioner eval labels corpus/labels/dev-items.jsonl --format json
+    """
+    from nlp_motioner.evaluate import evaluate, format_table
+
+    try:
+        report = evaluate(label_files, root=root)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with open_output(output) as fh:
+        if fmt == "json":
+            fh.write(json.dumps(_jsonable(report), ensure_ascii=False, indent=2) + "\n")
+        else:
+            fh.write(format_table(report) + "\n")
+            if mistakes:
+                for m in report["mistakes"]:
+                    fh.write("  " + json.dumps(m, ensure_ascii=False) + "\n")
+    sys.exit(0)
+
+
+def _jsonable(report: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(report, default=str))
+
+
+COMMANDS = [eval_group]
