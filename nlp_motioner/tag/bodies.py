@@ -59,10 +59,7 @@ def is_body(text: str) -> bool:
     if not text or len(text) > 80:
         return False
     m = _BODY.match(text) or _BODY.match(text[:1].upper() + text[1:])
-    if m and len(m.group(0)) >= len(text) - 2:
-        return True
-    # A short capitalised name in a numbered list (an agency, a company, "Alingsåshem").
-    return bool(re.fullmatch(r"[A-ZÅÄÖ][\wåäöÅÄÖ&.\-]*(?:\s[\wåäöÅÄÖ&.\-]+){0,3}", text))
+    return bool(m and len(m.group(0)) >= len(text) - 2)
 
 
 def split_bodies(enumeration: str) -> list[str]:
@@ -133,32 +130,50 @@ def find_bodies(
     return found
 
 
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<name>\S.*)$")
+
+
 def _from_lists(text: str) -> list[str]:
+    """Bodies listed line by line under a referral heading.
+
+    A numbered list ("1. Svea hovrätt, Mark- och miljööverdomstolen") takes every
+    numbered line as one body, with lower-case continuation lines joined to it; an
+    unnumbered list takes lines that are body names as a whole.
+    """
     out: list[str] = []
     lines = text.splitlines()
     i = 0
     while i < len(lines):
         line = flat(lines[i])
-        if line and any(p.search(line) for p in _LIST_HEAD):
-            j = i + 1
-            misses = 0
-            while j < len(lines) and misses < 2:
-                item = flat(lines[j])
-                j += 1
-                if not item:
-                    continue
-                if any(p.search(item) for p in _LIST_STOP):
-                    break
-                if any(p.search(item) for p in _LIST_SKIP):
-                    continue
-                if is_body(item):
-                    misses = 0
-                    name = normalize_body(_ITEM_PREFIX.sub("", item))
-                    if name and name.lower() not in {o.lower() for o in out}:
-                        out.append(name)
-                else:
-                    misses += 1
-            i = j
-        else:
+        i += 1
+        if not (line and any(p.search(line) for p in _LIST_HEAD)):
+            continue
+        items: list[str] = []
+        numbered = False
+        misses = 0
+        while i < len(lines) and misses < 2:
+            item = flat(lines[i])
             i += 1
+            if not item:
+                continue
+            if any(p.search(item) for p in _LIST_STOP) or item.startswith("#"):
+                break
+            if any(p.search(item) for p in _LIST_SKIP) or any(p.search(item) for p in _LIST_HEAD):
+                continue
+            m = _NUMBERED.match(item)
+            if m and len(item) < 160:
+                numbered = True
+                items.append(m.group("name"))
+                misses = 0
+            elif numbered and items and (item[:1].islower() or items[-1].endswith((",", "-", "–"))):
+                items[-1] = f"{items[-1]} {item}"
+            elif not numbered and is_body(item):
+                items.append(item)
+                misses = 0
+            else:
+                misses += 1
+        for name in items:
+            name = normalize_body(name)
+            if name and name.lower() not in {o.lower() for o in out}:
+                out.append(name)
     return out

@@ -82,7 +82,7 @@ def classify(doc: Document) -> str:
     """One of DOC_TYPES."""
     if doc.kind == "riksdagen":
         return _RIKSDAGEN.get(str(doc.metadata.get("doktyp", "")).lower(), "other")
-    if doc.items:
+    if doc.items and _is_minutes(doc):
         first = doc.items[0].start
         before = doc.text[:first]
         if len(doc.items) > 1 or _TOC_LINE.search(before):
@@ -101,6 +101,18 @@ def classify(doc: Document) -> str:
     if _looks_like_motion(doc):
         return "motion"
     return "other"
+
+
+_MINUTES = re.compile(
+    r"protokoll|paragrafer|beslutande|justerare|justering|sammanträde|utdrag", re.IGNORECASE
+)
+
+
+def _is_minutes(doc: Document) -> bool:
+    """§ items count as minutes only when the head says so (a header or an attendance block)."""
+    header = " ".join(str(x) for x in doc.metadata.get("page_header") or [])
+    head = doc.text[: doc.items[0].start + 200]
+    return bool(_MINUTES.search(header) or _MINUTES.search(head[:3000]))
 
 
 def _looks_like_motion(doc: Document) -> bool:

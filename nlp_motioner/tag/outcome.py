@@ -47,6 +47,9 @@ _TO_COUNCIL = re.compile(
 _PROPOSAL_LINE = re.compile(
     r"(?im)^[^\n]{0,40}förslag till (?:beslut|kommunfullmäktige|fullmäktige)[^\n]*$"
 )
+# "Vård- och omsorgsnämndens förslag till beslut i kommunstyrelsen": a proposal heading
+# that the heading vocabulary cannot list (it names the body).
+_PROPOSAL_HEADING = re.compile(r"^[\w\s,-]{0,60}förslag till (?:beslut|kommunfullmäktige)", re.I)
 _NOT_DECISION = re.compile(
     r"^beslutet (?:ska )?(?:skickas|expedieras|delges)|^beslutsunderlag|^beslut(?:et)? skickas",
     re.IGNORECASE,
@@ -134,7 +137,12 @@ def decide(doc: Document, sections: list[Section], doc_type: str) -> Outcome:
     decisions = [
         s for s in sections if s.kind == "beslut" and not _NOT_DECISION.match(flat(s.heading))
     ]
-    proposals = [s for s in sections if s.kind == "forslag_till_beslut"]
+    proposals = [
+        s
+        for s in sections
+        if s.kind == "forslag_till_beslut"
+        or (s.kind == "other" and _PROPOSAL_HEADING.match(flat(s.heading)))
+    ]
     if decisions:
         last = decisions[-1]
         after = [p for p in proposals if p.start >= last.start]
