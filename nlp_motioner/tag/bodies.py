@@ -156,7 +156,8 @@ def _from_lists(text: str) -> list[str]:
             i += 1
             if not item:
                 continue
-            if any(p.search(item) for p in _LIST_STOP) or item.startswith("#"):
+            bare = _ITEM_PREFIX.sub("", item)
+            if any(p.search(bare) for p in _LIST_STOP) or item.startswith("#"):
                 break
             if any(p.search(item) for p in _LIST_SKIP) or any(p.search(item) for p in _LIST_HEAD):
                 continue
@@ -165,7 +166,12 @@ def _from_lists(text: str) -> list[str]:
                 numbered = True
                 items.append(m.group("name"))
                 misses = 0
-            elif numbered and items and (item[:1].islower() or items[-1].endswith((",", "-", "–"))):
+            elif (
+                numbered
+                and items
+                and len(items[-1]) + len(item) < 110
+                and (item[:1].islower() or items[-1].endswith((",", "-", "–")))
+            ):
                 items[-1] = f"{items[-1]} {item}"
             elif not numbered and is_body(item):
                 items.append(item)

@@ -56,7 +56,9 @@ _BODY_START = re.compile(
 # Minutes print a table of contents ("§ 116 Detaljplan ...") before the first §;
 # an extract of one § does not.
 _TOC_LINE = re.compile(r"(?m)^\s*§\s*\d+\s+[A-ZÅÄÖ][a-zåäö]")
-_ATTENDANCE = re.compile(r"(?m)^\s*(?:beslutande|närvarande|ledamöter)\b", re.IGNORECASE)
+_ATTENDANCE = re.compile(
+    r"(?m)^\s*(?:beslutande|närvarande|ledamöter)\b(?!\s*instans)", re.IGNORECASE
+)
 _EXTRACT = re.compile(r"protokollsutdrag|utdrag ur protokoll|expediering|utdragsbestyrkande", re.I)
 _SIGNATURE_TAIL = re.compile(r"(?:yrka[rs]?|föreslå[rs]?|hemställ)", re.IGNORECASE)
 
@@ -104,15 +106,17 @@ def classify(doc: Document) -> str:
 
 
 _MINUTES = re.compile(
-    r"protokoll|paragrafer|beslutande|justerare|justering|sammanträde|utdrag", re.IGNORECASE
+    r"\bprotokoll\b|protokollsutdrag|utdrag ur|sammanträdesprotokoll|^\s*paragrafer\b|"
+    r"^\s*plats och tid\b|^\s*beslutande\b(?!\s*instans)|^\s*utses att justera\b",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
 def _is_minutes(doc: Document) -> bool:
     """§ items count as minutes only when the head says so (a header or an attendance block)."""
     header = " ".join(str(x) for x in doc.metadata.get("page_header") or [])
-    head = doc.text[: doc.items[0].start + 200]
-    return bool(_MINUTES.search(header) or _MINUTES.search(head[:3000]))
+    head = doc.text[: min(doc.items[0].start + 200, 3000)]
+    return bool(_MINUTES.search(header) or _MINUTES.search(head[:600]) or _ATTENDANCE.search(head))
 
 
 def _looks_like_motion(doc: Document) -> bool:
