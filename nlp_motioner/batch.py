@@ -29,11 +29,13 @@ from typing import Any
 from nlp_motioner.pipeline import process
 from nlp_motioner.record import Document
 
-__all__ = ["iter_files", "run", "run_dask", "DEFAULT_TIMEOUT", "WorkerPool"]
+__all__ = ["iter_files", "run", "run_dask", "DEFAULT_TIMEOUT", "WorkerPool", "WorkerStartError"]
 
 DEFAULT_TIMEOUT = 120.0
 # A worker is replaced after this many files, so slow leaks in C libraries cannot add up.
 MAX_TASKS_PER_WORKER = 500
+# Seconds a new worker may take to import the pipeline before its first file's clock starts.
+STARTUP_TIMEOUT = 300.0
 
 _SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
 
@@ -150,6 +152,10 @@ def run(
 # --- local worker processes -------------------------------------------------------------
 
 
+class WorkerStartError(RuntimeError):
+    """Worker processes cannot start at all (a broken installation), so no file can run."""
+
+
 class _Worker:
     """One child process with a pipe each way; it runs one file at a time."""
 
@@ -177,6 +183,11 @@ class _Worker:
         self.task: tuple[int, str] | None = None
         self.started = 0.0
         self.done = 0
+        self.ready = False  # set when the child has imported everything and said so
+
+    def deadline(self, timeout: float) -> float:
+        # Until the child says it is ready, allow for a slow start as well.
+        return self.started + (timeout if self.ready else max(timeout, STARTUP_TIMEOUT))
 
     def submit(self, index: int, path: str) -> None:
         self.task = (index, path)
@@ -308,8 +319,21 @@ class WorkerPool:
                     slot = self._workers.index(w)
                     if w.recv_conn in ready:
                         try:
-                            got_index, result = pickle.loads(w.recv_conn.recv_bytes())
+                            msg = w.recv_conn.recv_bytes()
+                            if not w.ready:
+                                # The first message says the child is up; the clock starts now,
+                                # so a slow start (loading models) does not count against the file.
+                                w.ready, w.started = True, time.monotonic()
+                                continue
+                            got_index, result = pickle.loads(msg)
                         except (EOFError, OSError, pickle.UnpicklingError):
+                            if not w.ready:
+                                code = w.proc.wait()
+                                w.close()
+                                self._workers[slot] = None
+                                raise WorkerStartError(
+                                    f"worker process could not start (exit status {code}); see the message above"
+                                ) from None
                             reason = w.exit_reason()
                             w.close()
                             self._workers[slot] = None
@@ -318,7 +342,7 @@ class WorkerPool:
                         w.task = None
                         w.done += 1
                         finished.append((got_index, result))
-                    elif self.timeout and time.monotonic() - w.started >= self.timeout:
+                    elif self.timeout and time.monotonic() >= w.deadline(self.timeout):
                         w.kill()
                         self._workers[slot] = None
                         limit = f"timed out after {self.timeout:g} s (--timeout)"
@@ -356,6 +380,7 @@ def _worker_main(read_fd: int, write_fd: int) -> None:
     recv = Connection(read_fd, writable=False)
     send = Connection(write_fd, readable=False)
     fn, post, options = pickle.loads(recv.recv_bytes())
+    send.send_bytes(b"ready")
     while True:
         try:
             msg = recv.recv_bytes()

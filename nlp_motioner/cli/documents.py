@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
 import click
 
-from nlp_motioner.batch import iter_files, run
+from nlp_motioner.batch import WorkerStartError, iter_files, run
 from nlp_motioner.cli.options import batch_options, output_options, privacy_option, scheduler_option
 from nlp_motioner.cli.output import CsvWriter, TableWriter, open_output, write_jsonl
 from nlp_motioner.privacy import mask_record
@@ -35,6 +36,14 @@ class Progress:
 def report_error(source: str, error: str) -> None:
     """The one stderr line for a file that failed: the file, then the reason."""
     click.echo(f"motioner: {source}: {error}", err=True)
+
+
+def _guarded(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Turn "no worker can start" (a broken install, not a bad file) into one error line."""
+    try:
+        yield from records
+    except WorkerStartError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 # The per-file work ends in these functions, inside the worker process, so only small
@@ -98,7 +107,7 @@ def read_command(
             max_pages=max_pages,
             do_tag=False,
         )
-        for rec in records:
+        for rec in _guarded(records):
             progress.step(rec["source"])
             error = rec.get("error")
             if error:
@@ -193,7 +202,7 @@ def tag_command(
             ocr=ocr,
             max_pages=max_pages,
         )
-        for rec in records:
+        for rec in _guarded(records):
             progress.step(rec["source"])
             error = rec.get("error")
             if error:
