@@ -93,6 +93,10 @@ def lemma(word: str) -> str:
         out = overrides[low]
     elif low in lookup:
         out = lookup[low]
+        if out == low + "a" and low in known:
+            # The table sends some bare nouns to a verb ("hot" -> "hota", "val" -> "vala",
+            # "plan" -> "plana"); a bare stem that is itself a lemma is the noun.
+            out = low
     elif low in known or len(low) < _MIN_HEAD + _MIN_MODIFIER or low.endswith(_PARTICIPLE):
         # Unknown present participles are kept whole: "brottsförebyggande" reads better than
         # the verb, and as a theme term it is the adjective that matters.

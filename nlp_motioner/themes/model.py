@@ -11,14 +11,15 @@ Two scikit-learn style estimators, composed with `sklearn.pipeline.Pipeline` by
   per theme, `predict` its main theme.
 
 Choosing k ("auto"): the k in `k_range` with the highest mean cosine silhouette on the LSA
-vectors (on a fixed sample of at most `silhouette_sample` texts). Silhouette rewards themes
-that are both tight and apart, and unlike the k-means inertia it does not keep improving as
-k grows.
+vectors (on a fixed sample of at most `silhouette_sample` texts), with k capped at
+sqrt(n / 2) for small corpora. Silhouette rewards themes that are both tight and apart, and
+unlike the k-means inertia it does not keep improving as k grows.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -186,9 +187,10 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         seed_weight: float = 2.0,
         seed_threshold: float = 0.08,
         seed_min_docs: int = 2,
-        seed_name_min: float = 0.05,
-        secondary_min: float = 0.3,
-        secondary_ratio: float = 0.6,
+        seed_name_min: float = 0.02,
+        seed_name_lift: float = 2.0,
+        secondary_min: float = 0.1,
+        secondary_ratio: float = 0.5,
         max_secondary: int = 3,
         n_label_terms: int = 3,
         silhouette_sample: int = 3000,
@@ -206,6 +208,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         self.seed_threshold = seed_threshold
         self.seed_min_docs = seed_min_docs
         self.seed_name_min = seed_name_min
+        self.seed_name_lift = seed_name_lift
         self.secondary_min = secondary_min
         self.secondary_ratio = secondary_ratio
         self.max_secondary = max_secondary
@@ -362,7 +365,9 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def _choose_k(self, Z: np.ndarray, seed_centres: np.ndarray, rng: np.random.Generator) -> int:
         lo, hi = int(self.k_range[0]), int(self.k_range[1])
-        hi = max(lo, min(hi, len(Z) - 1))
+        # A small corpus cannot hold many themes: at most about sqrt(n / 2) of them.
+        hi = max(2, min(hi, int(math.sqrt(len(Z) / 2)), len(Z) - 1))
+        lo = min(lo, hi)
         sample_rng = np.random.default_rng(self.random_state)
         idx = np.arange(len(Z))
         if len(idx) > self.silhouette_sample:
@@ -421,20 +426,32 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         ctf = self._class_tfidf(counts, labels, k)
         self.class_tfidf_ = ctf
         sizes = np.bincount(labels, minlength=k)
-        # Which seed each theme is: one seed per theme at most (assignment on mean seed score).
+        # Which seed each theme is (one seed per theme at most). A theme that grew from a
+        # seed's centre keeps the seed's name while its texts still lean to that seed; the
+        # other themes may take a still unused seed that is their strongest.
         seed_for: dict[int, int] = {}
         if S.shape[1]:
             M = np.zeros((k, S.shape[1]))
             for c in range(k):
                 if sizes[c]:
                     M[c] = S[labels == c].mean(axis=0)
-            from scipy.optimize import linear_sum_assignment
+            # Lift: how much more this theme's texts lean to a seed than texts on average do.
+            lift = M / np.maximum(S.mean(axis=0, keepdims=True), 1e-9)
+            ok = (M >= self.seed_name_min) & (lift >= self.seed_name_lift)
+            for c, j in enumerate(seed_of_centre[:k]):
+                if ok[c, j]:
+                    seed_for[c] = j
+            free_rows = [c for c in range(k) if c not in seed_for]
+            free_cols = [j for j in range(S.shape[1]) if j not in set(seed_for.values())]
+            if free_rows and free_cols:
+                from scipy.optimize import linear_sum_assignment
 
-            rows, cols = linear_sum_assignment(-M)
-            for r, c in zip(rows, cols):
-                # The seed must be this theme's strongest seed, not just the leftover pairing.
-                if M[r, c] >= self.seed_name_min and M[r].argmax() == c:
-                    seed_for[int(r)] = int(c)
+                sub = M[np.ix_(free_rows, free_cols)]
+                rows, cols = linear_sum_assignment(-sub)
+                for r, c in zip(rows, cols):
+                    row, col = free_rows[r], free_cols[c]
+                    if ok[row, col] and lift[row].argmax() == col:
+                        seed_for[row] = col
         themes = []
         for c in range(k):
             top = self._label_terms(ctf[c], 10)
