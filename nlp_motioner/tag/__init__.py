@@ -31,6 +31,7 @@ _NO_OUTCOME = {
     "interpellation",
     "fraga",
     "initiativarende",
+    "betankande",
 }
 _RIKSDAGEN_DECISION = {
     "avslag": "avslag",

@@ -37,15 +37,19 @@ _RULES = [
 _FALLBACK = _LEX["fallback"]["outcome"]
 _MIN_LETTERS = int(_LEX["fallback"]["min_letters"])
 _LETTER = re.compile(r"[^\W\d_]")
+# How far into a decisive text outcome words are looked for: a Beslut may go on with
+# conditions and appeal instructions that use the same words.
+_WINDOW = 600
 
 # Headings and lines that open a proposal to the council.
 _TO_COUNCIL = re.compile(
-    r"(?:förslag till (?:beslut i )?(?:kommun)?fullmäktige|föreslår (?:kommun)?fullmäktige|"
+    r"(?:förslag (?:till (?:beslut )?)?i (?:kommun)?fullmäktige|"
+    r"förslag till (?:beslut i )?(?:kommun)?fullmäktige|föreslår (?:kommun)?fullmäktige|"
     r"förslag till (?:beslut i )?regionfullmäktige)",
     re.IGNORECASE,
 )
 _PROPOSAL_LINE = re.compile(
-    r"(?im)^[^\n]{0,40}förslag till (?:beslut|kommunfullmäktige|fullmäktige)[^\n]*$"
+    r"(?im)^[^\n]{0,40}förslag (?:till (?:beslut|kommunfullmäktige|fullmäktige)|i (?:kommun)?fullmäktige)[^\n]*$"
 )
 # "Vård- och omsorgsnämndens förslag till beslut i kommunstyrelsen": a proposal heading
 # that the heading vocabulary cannot list (it names the body).
@@ -78,16 +82,44 @@ def classify_text(text: str, *, strict: bool = False) -> str | None:
     norm = flat(text)
     if not norm:
         return None
-    rules = _RULES[:-1] if strict else _RULES
-    # Read the first numbered point or sentence first: "1. Planen antas. 2. ..." is
-    # about the plan; later points are usually consequential.
-    for window in (_first_point(norm), norm):
+    mixed = _mixed_points(norm)
+    if mixed:
+        return mixed
+    specific, generic = _RULES[:-1], _RULES[-1:]
+    # Explicit outcome words first, in the first sentence and then anywhere ("Yttrandet
+    # antas som kommunstyrelsens eget. Förslag i kommunfullmäktige: Motionen anses
+    # besvarad."); generic approval verbs only after that.
+    first = _first_point(norm)
+    head = norm[:_WINDOW]
+    passes = [(specific, first), (specific, head)]
+    if not strict:
+        passes += [(generic, first), (generic, head)]
+    for rules, window in passes:
         for label, patterns in rules:
             if any(p.search(window) for p in patterns):
                 return label
     if not strict and len(_LETTER.findall(norm)) >= _MIN_LETTERS:
         return _FALLBACK
     return None
+
+
+_POINT = re.compile(r"(?:punkt|attsats|att-sats)", re.IGNORECASE)
+_DECISIVE = {"bifall", "avslag", "besvarad", "tillstyrker", "avstyrker"}
+
+
+def _mixed_points(norm: str) -> str | None:
+    """Different outcomes for a motion's numbered points ("Punkt 1 anses besvarad. Punkt 2
+    avslås.") make a partial outcome: delvis_bifall."""
+    if not _POINT.search(norm):
+        return None
+    labels = set()
+    for sent in sentences(norm):
+        for label, patterns in _RULES[:-1]:
+            if any(p.search(sent) for p in patterns):
+                labels.add(label)
+                break
+    labels &= _DECISIVE
+    return "delvis_bifall" if len(labels) >= 2 else None
 
 
 def _first_point(norm: str) -> str:
@@ -143,27 +175,12 @@ def decide(doc: Document, sections: list[Section], doc_type: str) -> Outcome:
         if s.kind == "forslag_till_beslut"
         or (s.kind == "other" and _PROPOSAL_HEADING.match(flat(s.heading)))
     ]
-    if decisions:
-        last = decisions[-1]
-        after = [p for p in proposals if p.start >= last.start]
-        heading, body = _body(doc, last)
-        council_head, council_body = _council_part(body)
-        if council_head and flat(council_body):
-            return _result(
-                classify_text(council_body, strict=strict), "proposal", council_head, council_body
-            )
-        if after:
-            chosen = _pick_proposal(doc, after)
-            if chosen:
-                head, text = chosen
-                label = classify_text(text, strict=strict)
-                # A nämnd decides "Förvaltningens förslag godkänns" and proposes to the council;
-                # the proposal says what happens to the matter.
-                if label not in (None, "information"):
-                    return _result(label, "proposal", head, text)
-        if flat(body):
-            stage = "proposal" if _PROPOSES.search(flat(body)[:200]) else "decision"
-            return _result(classify_text(body, strict=strict), stage, None, body)
+    for n, sec in enumerate(decisions):
+        following = decisions[n + 1].start if n + 1 < len(decisions) else len(doc.text) + 1
+        after = [p for p in proposals if sec.start <= p.start < following]
+        result = _from_decision(doc, sec, after, strict)
+        if result is not None:
+            return result
     if proposals:
         chosen = _pick_proposal(doc, proposals)
         if chosen:
@@ -174,6 +191,33 @@ def decide(doc: Document, sections: list[Section], doc_type: str) -> Outcome:
         if m:
             return Outcome("remitterad", "decision", cut(flat(m.group(0)), 200))
     return Outcome()
+
+
+def _from_decision(
+    doc: Document, sec: Section, after: list[Section], strict: bool
+) -> Outcome | None:
+    """Outcome of one Beslut section and the proposals that follow it; None when it is empty."""
+    _, body = _body(doc, sec)
+    council_head, council_body = _council_part(body)
+    if council_head and flat(council_body):
+        label = classify_text(council_body, strict=strict)
+        return _result(label, "proposal", council_head, council_body)
+    if after:
+        chosen = _pick_proposal(doc, after)
+        if chosen:
+            head, text = chosen
+            label = classify_text(text, strict=strict)
+            # A nämnd decides "Förvaltningens förslag godkänns" and proposes to the council;
+            # the proposal says what happens to the matter.
+            if label not in (None, "information"):
+                return _result(label, "proposal", head, text)
+    if not flat(body):
+        return None
+    label = classify_text(body, strict=strict)
+    if label is None and strict:
+        return None
+    stage = "proposal" if _PROPOSES.search(flat(body)[:200]) else "decision"
+    return _result(label, stage, None, body)
 
 
 def _pick_proposal(doc: Document, proposals: list[Section]) -> tuple[str, str] | None:
