@@ -17,9 +17,21 @@ def flat(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+_POINT_NUMBER = re.compile(r"^(?:\d{1,2}|[a-z])[.)]$")
+
+
 def sentences(text: str) -> list[str]:
-    """Split whitespace-joined text into rough sentences."""
-    return [s.strip() for s in _SENT_END.split(flat(text)) if s.strip()]
+    """Split whitespace-joined text into rough sentences; "1. Planen antas." stays one."""
+    out: list[str] = []
+    for part in _SENT_END.split(flat(text)):
+        part = part.strip()
+        if not part:
+            continue
+        if out and _POINT_NUMBER.match(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
 
 
 def first_sentence(text: str, limit: int = 200) -> str:
