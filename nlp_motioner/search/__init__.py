@@ -24,7 +24,7 @@ from nlp_motioner.search.query import Query, or_query, parse
 from nlp_motioner.search.semantic import SemanticModel
 from nlp_motioner.search.snippet import make_snippet
 from nlp_motioner.store import Store, norm_case
-from nlp_motioner.store.analyze import stems
+from nlp_motioner.store.analyze import facet_token, facet_words, stems
 
 __all__ = [
     "Filters",
@@ -70,48 +70,91 @@ class Filters:
         )
 
     def sql(self, alias: str = "u") -> tuple[str, list[Any]]:
-        """A WHERE fragment (starting with " AND") over the units table, and its parameters."""
+        """The exact filter as a WHERE fragment (starting with " AND") over `units`."""
+        return self._sql(alias, exact_only=False)
+
+    def _sql(self, alias: str, *, exact_only: bool) -> tuple[str, list[Any]]:
+        # exact_only: leave out what the facet tokens already decide exactly.
         parts: list[str] = []
         params: list[Any] = []
 
-        def among(column: str, values: Sequence[str], fold: Callable[[str], str] = str) -> None:
+        def among(column: str, values: Sequence[str]) -> None:
             marks = ", ".join("?" for _ in values)
-            parts.append(f"{alias}.{column} IN ({marks})")
-            params.extend(fold(v) for v in values)
+            parts.append(f"lower({alias}.{column}) IN ({marks})")
+            params.extend(v.lower() for v in values)
 
-        if self.doc_type:
-            among("doc_type", self.doc_type, str.lower)
-        if self.outcome:
-            among("outcome", self.outcome, str.lower)
+        if self.doc_type and not exact_only:
+            among("doc_type", self.doc_type)
+        if self.outcome and not exact_only:
+            among("outcome", self.outcome)
         if self.organisation:
             parts.append(
                 "(" + " OR ".join(f"{alias}.organisation LIKE ?" for _ in self.organisation) + ")"
             )
             params.extend(f"%{v}%" for v in self.organisation)
-        if self.date_from:
+        if self.date_from and not (exact_only and _year_only(self.date_from)):
             parts.append(f"{alias}.date >= ?")
             params.append(self.date_from)
-        if self.date_to:
+        if self.date_to and not (exact_only and _year_only(self.date_to)):
             # "2025" or "2025-06" means up to the end of that year or month.
             parts.append(f"{alias}.date <= ?")
             params.append(self.date_to + "\uffff")
-        if self.party:
+        if self.party and not exact_only:
             marks = ", ".join("?" for _ in self.party)
             parts.append(
                 f"EXISTS (SELECT 1 FROM parties p WHERE p.document_id = {alias}.document_id "
-                f"AND p.item_id IS {alias}.item_id AND p.party IN ({marks}))"
+                f"AND (p.item_id IS {alias}.item_id OR p.item_id IS NULL) "
+                f"AND p.party IN ({marks}))"
             )
             params.extend(p.upper() for p in self.party)
         if self.body:
             likes = " OR ".join("b.body LIKE ?" for _ in self.body)
             parts.append(
                 f"EXISTS (SELECT 1 FROM referral_bodies b WHERE b.document_id = {alias}.document_id "
-                f"AND b.item_id IS {alias}.item_id AND ({likes}))"
+                f"AND (b.item_id IS {alias}.item_id OR b.item_id IS NULL) AND ({likes}))"
             )
             params.extend(f"%{v}%" for v in self.body)
         if not parts:
             return "", []
         return " AND " + " AND ".join(parts), params
+
+    def facets(self, years: tuple[int, int] | None) -> str | None:
+        """An FTS5 expression over the `facets` column that every passing unit matches."""
+        groups: list[list[str]] = []
+        if self.doc_type:
+            groups.append([facet_token("doc_type", v) for v in self.doc_type])
+        if self.outcome:
+            groups.append([facet_token("outcome", v) for v in self.outcome])
+        if self.party:
+            groups.append([facet_token("party", v) for v in self.party])
+        if (self.date_from or self.date_to) and years is not None:
+            lo, hi = years
+            if self.date_from and self.date_from[:4].isdigit():
+                lo = max(lo, int(self.date_from[:4]))
+            if self.date_to and self.date_to[:4].isdigit():
+                hi = min(hi, int(self.date_to[:4]))
+            groups.append([facet_token("year", str(y)) for y in range(lo, hi + 1)] or ["yrnone"])
+        clauses = ["(" + " OR ".join(_q(t) for t in dict.fromkeys(g)) + ")" for g in groups]
+        for kind, values in (("organisation", self.organisation), ("body", self.body)):
+            if values:
+                alts = []
+                for v in values:
+                    words = facet_words(kind, v)
+                    if words:
+                        alts.append("(" + " AND ".join(_q(w) for w in words) + ")")
+                if alts:
+                    clauses.append("(" + " OR ".join(alts) + ")")
+        if not clauses:
+            return None
+        return "facets : (" + " AND ".join(clauses) + ")"
+
+
+def _q(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _year_only(value: str) -> bool:
+    return len(value) == 4 and value.isdigit()
 
 
 @dataclass
@@ -168,14 +211,42 @@ def _unit_rows(model: SemanticModel, unit_ids: Iterable[int]) -> dict[int, int]:
     return {int(i): int(p) for i, p, k in zip(ids, pos, ok) if k}
 
 
-def _fts(conn: sqlite3.Connection, match: str, filters: Filters, k: int) -> list[tuple[int, float]]:
-    where, params = filters.sql("u")
-    sql = (
-        "SELECT u.id, bm25(units_fts, 4.0, 1.0) AS bm FROM units_fts "
-        "JOIN units u ON u.id = units_fts.rowid "
-        f"WHERE units_fts MATCH ?{where} ORDER BY bm LIMIT ?"
-    )
-    return [(r[0], -r[1]) for r in conn.execute(sql, [match, *params, k])]
+_YEARS_CACHE: dict[tuple[str, int], tuple[int, int] | None] = {}
+
+
+def _years(store: Store) -> tuple[int, int] | None:
+    """The range of years in the database (cached per database generation)."""
+    key = (store.path, store.generation)
+    if key not in _YEARS_CACHE:
+        row = store.conn.execute(
+            "SELECT MIN(date), MAX(date) FROM units WHERE date IS NOT NULL AND date >= '0'"
+        ).fetchone()
+        lo, hi = row if row else (None, None)
+        ok = lo and hi and lo[:4].isdigit() and hi[:4].isdigit()
+        _YEARS_CACHE[key] = (int(lo[:4]), int(hi[:4])) if ok else None
+    return _YEARS_CACHE[key]
+
+
+def _fts(store: Store, match: str, filters: Filters, k: int) -> list[tuple[int, float]]:
+    """BM25 top k: the filters narrow the match inside FTS5 (facet tokens); what the tokens
+    cannot decide exactly (day-level dates, substrings) is checked on the survivors."""
+    expr = "{title body} : (" + match + ")"
+    facets = filters.facets(_years(store)) if filters.any() else None
+    if facets:
+        expr = f"{expr} AND {facets}"
+    where, params = filters._sql("u", exact_only=True)
+    if where:
+        sql = (
+            "SELECT u.id, bm25(units_fts, 4.0, 1.0, 0.0) AS bm FROM units_fts "
+            "JOIN units u ON u.id = units_fts.rowid "
+            f"WHERE units_fts MATCH ?{where} ORDER BY bm LIMIT ?"
+        )
+    else:
+        sql = (
+            "SELECT rowid, bm25(units_fts, 4.0, 1.0, 0.0) AS bm FROM units_fts "
+            "WHERE units_fts MATCH ? ORDER BY bm LIMIT ?"
+        )
+    return [(r[0], -r[1]) for r in store.conn.execute(sql, [expr, *params, k])]
 
 
 def fts_only(
@@ -185,7 +256,7 @@ def fts_only(
     q = parse(query)
     if q.match is None:
         return []
-    return _fts(store.conn, q.match, filters or Filters(), limit)
+    return _fts(store, q.match, filters or Filters(), limit)
 
 
 def _allowed(conn: sqlite3.Connection, unit_ids: list[int], filters: Filters) -> set[int]:
@@ -224,10 +295,10 @@ def search(
         kw: dict[int, float] = {}
         if q.match is not None:
             try:
-                kw = dict(_fts(conn, q.match, filters, CANDIDATES))
+                kw = dict(_fts(store, q.match, filters, CANDIDATES))
                 loose = or_query(q)
                 if len(kw) < limit and loose:
-                    for uid, s in _fts(conn, loose, filters, CANDIDATES):
+                    for uid, s in _fts(store, loose, filters, CANDIDATES):
                         kw.setdefault(uid, s * 0.5)
             except sqlite3.OperationalError as exc:  # should not happen: terms are quoted
                 notes.append(f"full-text query failed ({exc}); showing semantic matches only")
@@ -244,7 +315,8 @@ def search(
                 rows = _unit_rows(model, kw)
                 for uid, row in rows.items():
                     sem[uid] = float(sims[row])
-                top = np.argsort(-sims)[: CANDIDATES * 2]
+                k = min(CANDIDATES * 2, sims.size)
+                top = np.argpartition(-sims, k - 1)[:k] if k < sims.size else np.arange(sims.size)
                 extra = [int(model.unit_ids_[i]) for i in top if sims[i] >= SEMANTIC_ONLY_MIN]
                 extra = [u for u in extra if u not in kw]
                 allowed = _allowed(conn, extra, filters) if filters.any() else set(extra)
@@ -623,7 +695,9 @@ def similar(
         if not np.any(qv):
             return SearchResult([], None, [*notes, "the document has no words the model knows"])
         sims = model.unit_vectors_ @ qv
-        order = np.argsort(-sims)[: max(limit * 20, 200)]
+        k = min(max(limit * 20, 200), sims.size)
+        top = np.argpartition(-sims, k - 1)[:k] if k < sims.size else np.arange(sims.size)
+        order = top[np.argsort(-sims[top])]
         cand = [(int(model.unit_ids_[i]), float(sims[i])) for i in order]
         if filters.any():
             allowed = _allowed(store.conn, [u for u, _ in cand], filters)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nlp_motioner.record import Document, Item, Tags
-from nlp_motioner.store.analyze import STEMMER_NAME, analyze
+from nlp_motioner.store.analyze import STEMMER_NAME, analyze, facet_text
 from nlp_motioner.store.schema import CURRENT_VERSION, SchemaError, migrate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -296,6 +296,7 @@ def _insert_unit(
     doc_id: int,
     item_id: int | None,
     filters: tuple[Any, ...],
+    tags: Tags,
     title: str,
     body: str,
 ) -> None:
@@ -304,9 +305,18 @@ def _insert_unit(
         "outcome_stage) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (doc_id, item_id, *filters),
     )
+    doc_type, date, organisation, outcome, _ = filters
+    facets = facet_text(
+        doc_type=doc_type,
+        date=date,
+        organisation=organisation,
+        outcome=outcome,
+        parties=list(tags.parties),
+        bodies=list(tags.referral_bodies),
+    )
     conn.execute(
-        "INSERT INTO units_fts(rowid, title, body) VALUES (?, ?, ?)",
-        (cur.lastrowid, analyze(title), analyze(body)),
+        "INSERT INTO units_fts(rowid, title, body, facets) VALUES (?, ?, ?, ?)",
+        (cur.lastrowid, analyze(title), analyze(body), facets),
     )
 
 
@@ -365,10 +375,16 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags:
             it.outcome,
             it.outcome_stage,
         )
-        _insert_unit(conn, doc_id, item_id, filters, it.title or item.title or "", body)
+        # A § item without its own parties or bodies is filtered by its document's.
+        facet_tags = Tags(
+            parties=list(it.parties or tags.parties),
+            referral_bodies=list(it.referral_bodies or tags.referral_bodies),
+        )
+        title = it.title or item.title or ""
+        _insert_unit(conn, doc_id, item_id, filters, facet_tags, title, body)
     outside.append(text[last:])
     doc_filters = (tags.doc_type, tags.date, tags.organisation, tags.outcome, tags.outcome_stage)
-    _insert_unit(conn, doc_id, None, doc_filters, doc_title, "".join(outside))
+    _insert_unit(conn, doc_id, None, doc_filters, tags, doc_title, "".join(outside))
 
 
 # ---------------------------------------------------------------------------------------

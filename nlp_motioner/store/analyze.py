@@ -64,3 +64,49 @@ def stems(text: str) -> list[str]:
 def analyze(text: str) -> str:
     """`text` as the space-separated stem string that goes into the FTS index."""
     return " ".join(stems(text))
+
+
+# Filter values are also indexed as tokens in the FTS table's `facets` column, so a filtered
+# query narrows the match inside FTS5 before any row is ranked. A token is a short kind
+# prefix plus the value's letters and digits: "pamp" (party MP), "yr2019", "tymotion".
+FACET_KINDS = {
+    "doc_type": "ty",
+    "outcome": "ut",
+    "party": "pa",
+    "year": "yr",
+    "organisation": "or",
+    "body": "bo",
+}
+
+
+def facet_token(kind: str, value: str) -> str:
+    return FACET_KINDS[kind] + "".join(ch for ch in value.lower() if ch.isalnum())
+
+
+def facet_words(kind: str, value: str) -> list[str]:
+    """One token per word, for values filtered by substring (organisation, body)."""
+    return [FACET_KINDS[kind] + w for w in WORD_RE.findall(value.lower())]
+
+
+def facet_text(
+    *,
+    doc_type: str | None,
+    date: str | None,
+    organisation: str | None,
+    outcome: str | None,
+    parties: list[str],
+    bodies: list[str],
+) -> str:
+    tokens: list[str] = []
+    if doc_type:
+        tokens.append(facet_token("doc_type", doc_type))
+    if outcome:
+        tokens.append(facet_token("outcome", outcome))
+    if date and date[:4].isdigit():
+        tokens.append(facet_token("year", date[:4]))
+    tokens.extend(facet_token("party", p) for p in parties)
+    if organisation:
+        tokens.extend(facet_words("organisation", organisation))
+    for body in bodies:
+        tokens.extend(facet_words("body", body))
+    return " ".join(dict.fromkeys(tokens))

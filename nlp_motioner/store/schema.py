@@ -125,9 +125,11 @@ CREATE TABLE units (
     outcome_stage TEXT
 );
 CREATE INDEX units_document ON units(document_id);
+CREATE INDEX units_date ON units(date);
 
--- Stemmed text (see store/analyze.py); rowid = units.id.
-CREATE VIRTUAL TABLE units_fts USING fts5(title, body, {TOKENIZE});
+-- Stemmed text (see store/analyze.py); rowid = units.id. `facets` holds the filter values
+-- as tokens (analyze.facet_text) so filters narrow the match before ranking.
+CREATE VIRTUAL TABLE units_fts USING fts5(title, body, facets, {TOKENIZE});
 CREATE TRIGGER units_ad AFTER DELETE ON units BEGIN
     DELETE FROM units_fts WHERE rowid = old.id;
 END;
