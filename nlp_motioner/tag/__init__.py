@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from nlp_motioner.record import Document, Item, Tags
 from nlp_motioner.tag._text import flat
-from nlp_motioner.tag.bodies import find_bodies
+from nlp_motioner.tag.bodies import find_bodies, masked_text
 from nlp_motioner.tag.dates import find_date
 from nlp_motioner.tag.dnr import find_dnr, normalize_dnr
 from nlp_motioner.tag.doctype import classify, find_title
@@ -52,8 +52,10 @@ def tag(doc: Document) -> Document:
     tags.date = find_date(doc, doc_type)
     tags.diarienummer = find_dnr(doc, doc_type)
     tags.organisation = find_organisation(doc)
-    for item in doc.items:
-        item.tags = tag_item(doc, item)
+    if doc.items:
+        masked = masked_text(doc)
+        for item in doc.items:
+            item.tags = tag_item(doc, item, masked=masked)
     if doc_type == "protokoll":
         doc.tags = tags
         return doc
@@ -78,7 +80,7 @@ def tag(doc: Document) -> Document:
     return doc
 
 
-def tag_item(doc: Document, item: Item) -> Tags:
+def tag_item(doc: Document, item: Item, *, masked: str | None = None) -> Tags:
     """Tags of one § item of minutes, read only inside the item."""
     title = flat(item.title)
     tags = Tags(
@@ -87,8 +89,9 @@ def tag_item(doc: Document, item: Item) -> Tags:
         diarienummer=[normalize_dnr(d) for d in item.diarienummer],
     )
     scope = (item.start, item.end)
-    tags.parties = initiator_parties(doc, "item", title, scope=scope)
-    tags.referral_bodies = find_bodies(doc, scope=scope)
+    # `masked`: the document text with the attendance list blanked, computed once per document.
+    tags.parties = initiator_parties(doc, "item", title, scope=scope, text=masked)
+    tags.referral_bodies = find_bodies(doc, scope=scope, text=masked)
     result = decide(doc, item.sections, "item")
     tags.outcome, tags.outcome_stage, tags.evidence = result.outcome, result.stage, result.evidence
     return tags

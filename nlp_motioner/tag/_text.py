@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from nlp_motioner.record import Document, Section
 
 _WS = re.compile(r"\s+")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9•\-–])")
 _HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(?=[a-zåäö])")
 
@@ -72,12 +73,12 @@ def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """Blank out character spans (keeps offsets) so that later regexes cannot see them."""
     if not spans:
         return text
-    chars = list(text)
-    for start, end in spans:
-        for i in range(max(0, start), min(len(chars), end)):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    out = text
+    for start, end in sorted(spans):
+        start, end = max(0, start), min(len(out), end)
+        if start < end:
+            out = out[:start] + _NOT_NEWLINE.sub(" ", out[start:end]) + out[end:]
+    return out
 
 
 def head_lines(text: str, limit: int) -> list[str]:

@@ -91,43 +91,66 @@ def _own_organ(doc: Document) -> str | None:
     return None
 
 
+# Only sentences with one of these words can hold a referral; the trigger patterns
+# (which scan backwards for a subject) run on those alone, which keeps tagging fast.
+_CUE = re.compile(
+    r"\bfick\b|behandlat|yttrande|remiss|remitter|överlämnat|gemensamt", re.IGNORECASE
+)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*[-•·*]\s)")
+_LEADING_BULLET = re.compile(r"^[-•·*▪]\s*")
+
+
 def find_bodies(
-    doc: Document, sections: list[Section] | None = None, scope: tuple[int, int] | None = None
+    doc: Document,
+    sections: list[Section] | None = None,
+    scope: tuple[int, int] | None = None,
+    *,
+    text: str | None = None,
 ) -> list[str]:
-    """Referral bodies named in the document (or in the character range `scope`)."""
+    """Referral bodies named in the document (or in the character range `scope`).
+
+    `text` may pass the document text with attendance and distribution lists already
+    blanked (see `masked_text`), so that § items do not redo it.
+    """
     if doc.kind == "riksdagen":
         return []
-    text = mask_spans(doc.text, spans_of(sections or doc.sections, {"narvaro", "expedieras"}))
+    if text is None:
+        text = masked_text(doc, sections)
     if scope:
         text = text[scope[0] : scope[1]]
     found: list[str] = []
+    seen: set[str] = set()
 
     def add(names: list[str]) -> None:
         for n in names:
-            if n.lower() not in {f.lower() for f in found}:
+            if n.lower() not in seen:
+                seen.add(n.lower())
                 found.append(n)
 
     add(_from_lists(text))
-    joined = flat(text)
-    for pat in _TRIGGERS:
-        for m in pat.finditer(joined):
-            names = split_bodies(m.group("list"))
-            # "... X fick motionen för beredning": only the subject next to the verb.
-            if pat.pattern.startswith("(?P<list>") and names:
-                names = names[-1:]
-            add(names)
-    for line in text.splitlines():
-        line = flat(line)
+    for raw in _SENTENCE.split(text):
+        if not _CUE.search(raw):
+            continue
+        sent = _LEADING_BULLET.sub("", flat(raw))
         for pat in _TRIGGERS:
-            if pat.pattern.startswith("^"):
-                m = pat.search(line)
-                if m:
-                    add(split_bodies(m.group("list")))
-    if not found and any(p.search(joined[:3000]) for p in _SELF):
-        organ = _own_organ(doc)
-        if organ and organ.lower() not in _ROUTINE:
-            add([organ])
+            for m in pat.finditer(sent):
+                names = split_bodies(m.group("list"))
+                # "... X fick motionen för beredning": only the subject next to the verb.
+                if pat.pattern.startswith("(?P<list>") and names:
+                    names = names[-1:]
+                add(names)
+    if not found:
+        head = flat(text[:4000])
+        if any(p.search(head) for p in _SELF):
+            organ = _own_organ(doc)
+            if organ and organ.lower() not in _ROUTINE:
+                add([organ])
     return found
+
+
+def masked_text(doc: Document, sections: list[Section] | None = None) -> str:
+    """The text with the attendance list and the distribution list ("Expedieras till") blanked."""
+    return mask_spans(doc.text, spans_of(sections or doc.sections, {"narvaro", "expedieras"}))
 
 
 _NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<name>\S.*)$")

@@ -95,6 +95,7 @@ def initiator_parties(
     *,
     scope: tuple[int, int] | None = None,
     sections: list[Section] | None = None,
+    text: str | None = None,
 ) -> list[str]:
     """Sorted party codes of the matter's initiators; [] when the matter has none.
 
@@ -109,7 +110,8 @@ def initiator_parties(
                 if s.get("party")
             }
         )
-    text = without_attendance(doc, sections)
+    if text is None:
+        text = without_attendance(doc, sections)
     start, end = scope or (0, len(text))
     text = text[start:end]
     if doc_type == "motion" or doc_type in ("initiativarende", "interpellation", "fraga"):
