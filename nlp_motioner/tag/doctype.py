@@ -95,11 +95,18 @@ def classify(doc: Document) -> str:
     for doc_type, patterns in _CUES:
         for line in lines:
             if any(p.search(line) for p in patterns):
-                if doc_type == "tjansteskrivelse" and not _has_proposal(doc):
+                # An official's header (Handläggare, Diarienr) also opens plans and
+                # reports; only with a proposal is it a tjänsteskrivelse.
+                indirect = not re.match(r"^tjänsteskrivelse", line, re.IGNORECASE)
+                if doc_type == "tjansteskrivelse" and indirect and not _has_proposal(doc):
                     break
                 return doc_type
     if re.search(r"\butlåtande\b", header, re.IGNORECASE):
         return "utlatande"
+    if re.search(r"\bprotokoll\b", header, re.IGNORECASE) and any(
+        s.kind == "beslut" for s in doc.sections
+    ):
+        return "protokollsutdrag"
     if _looks_like_motion(doc):
         return "motion"
     return "other"

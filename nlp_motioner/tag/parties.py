@@ -149,7 +149,7 @@ def _opening_text(text: str) -> str:
 def _signature_lines(tail: str) -> str:
     """The last lines of a motion, where "För Socialdemokraterna" or a party name signs."""
     lines = [ln.strip() for ln in tail.splitlines() if ln.strip()]
-    return "\n".join(lines[-4:])
+    return "\n".join(lines[-8:])
 
 
 @lru_cache(maxsize=1)
