@@ -16,10 +16,12 @@ _SHAPES = (
     r"|\d{2}[A-ZÅÄÖ]{2,4}\d{2,5}"
     r"|\d{3,5}-\d{4}"
 )
+# A bare "2019/123" counts only after a label ("Dnr 2019/123").
+_LABELLED_ONLY = r"|\d{4}/\d{1,5}"
 # A labelled case number: "Diarienr: 2025.446 KS", "Dnr 18KS427", "Beteckning: 2017.214 SN".
 _LABELLED = re.compile(
     r"(?i:diarie\s?n(?:umme)?r|dnr|beteckning|ärendenummer|diarienummer)\.?:?\s*"
-    r"(?P<first>" + _SHAPES + r")(?P<rest>(?:\s*\n?\s*(?:" + _SHAPES + r"))*)",
+    r"(?P<first>" + _SHAPES + _LABELLED_ONLY + r")(?P<rest>(?:\s*\n?\s*(?:" + _SHAPES + r"))*)",
 )
 _ANY = re.compile(r"(?<![\w.])(?:" + _SHAPES + r")(?![\w])")
 _PLACEHOLDER = re.compile(r"X{2,}", re.IGNORECASE)
