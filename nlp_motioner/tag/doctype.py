@@ -6,7 +6,7 @@ import re
 
 from nlp_motioner._data import load_toml
 from nlp_motioner.record import Document
-from nlp_motioner.tag._text import flat, head_lines
+from nlp_motioner.tag._text import cut, flat, head_lines
 from nlp_motioner.tag.parties import codes_in, names_in
 
 __all__ = ["classify", "find_title", "DOC_TYPES"]
@@ -141,11 +141,31 @@ def _looks_like_motion(doc: Document) -> bool:
 _TITLE_SKIP = re.compile(
     r"^(?:datum|handläggare|diarie\s?n(?:umme)?r|dnr|beteckning|direktnr|telefon|e-?post|"
     r"dokumenttyp|dokumentansvarig|upprättad|version|sida|postadress|besöksadress|www\.|"
-    r"alingsas\.se|alingsås\.se|kommunstyrelsen|kommunfullmäktige|protokoll|missiv|revisorerna|"
-    r"typ av styrdokument|beslutande instans|dokumentinfo|innehåll|rev\.?\s|\d)"
-    r"|\bbox \d|org\.?\s?nr|www\.|@",
+    r"alingsas\.se|alingsås\.se|protokoll|missiv|revisorerna|ärende \d|"
+    r"typ av styrdokument|beslutande instans|dokumentinfo|innehåll|rev\.?\s|\d)",
     re.IGNORECASE,
 )
+_TITLE_NOISE = re.compile(r"\bbox \d|org\.?\s?nr|www\.|@|\.se\b|^\W*$", re.IGNORECASE)
+_ONLY_ORGAN = re.compile(
+    r"^(?:[\wåäöÅÄÖ-]+\s)?(?:och\s[\wåäö]+\s)?[\wåäöÅÄÖ-]*"
+    r"(?:nämnden|nämnd|styrelsen|fullmäktige|förvaltningen|kontoret|utskott)(?:/\S+)?$",
+    re.IGNORECASE,
+)
+_CONTINUES = re.compile(r"^[a-zåäö(–-]")
+_PROTOKOLL_ORGAN = re.compile(
+    r"^(?:kommunfullmäktige|kommunstyrelsen|[\wåäöÅÄÖ-]*nämnd(?:en)?|[\wåäöÅÄÖ-]+ och [\wåäö-]+nämnden)$",
+    re.IGNORECASE,
+)
+
+
+def _title_ok(line: str) -> bool:
+    return (
+        len(line) > 8
+        and not _TITLE_SKIP.match(line)
+        and not _TITLE_NOISE.search(line)
+        and not _ONLY_ORGAN.match(line)
+        and not re.search(r"\d{4}-\d{2}-\d{2}", line)
+    )
 
 
 def find_title(doc: Document, doc_type: str) -> str | None:
@@ -154,24 +174,38 @@ def find_title(doc: Document, doc_type: str) -> str | None:
         return doc.metadata.get("titel") or None
     if doc.items and doc_type == "protokollsutdrag":
         return flat(doc.items[0].title) or None
-    if doc.items:
-        header = doc.metadata.get("page_header") or []
-        organ = " ".join(h for h in header if not re.match(r"^(?:protokoll|\d|sida)", h, re.I))
-        date = None
+    if doc_type == "protokoll":
         from nlp_motioner.tag.dates import find_date
 
-        date = find_date(doc, doc_type)
-        return flat(f"{organ} protokoll {date or ''}") or None
+        header = [str(h) for h in doc.metadata.get("page_header") or []]
+        lines = header + head_lines(doc.text, 6)
+        joined = flat(" ".join(lines))
+        organ = next(
+            (
+                m.group(0)
+                for m in re.finditer(
+                    r"Kommunfullmäktige|Kommunstyrelsen(?:s arbetsutskott)?|"
+                    r"(?:[A-ZÅÄÖ][\wåäö]*- och [\wåäö]*nämnden|[A-ZÅÄÖ][\wåäö]* nämnden|"
+                    r"[A-ZÅÄÖ][\wåäö]*nämnden)(?:s arbetsutskott)?",
+                    joined,
+                )
+            ),
+            "",
+        )
+        return flat(f"{organ} protokoll {find_date(doc, doc_type) or ''}") or None
     for sec in doc.sections:
-        if sec.kind in ("other",) and sec.heading and not _TITLE_SKIP.match(sec.heading):
-            heading = flat(sec.heading)
-            if len(heading) > 8:
-                return heading
-    for line in _opening(doc):
-        if (
-            len(line) > 8
-            and not _TITLE_SKIP.match(line)
-            and not re.search(r"\d{4}-\d{2}-\d{2}", line)
-        ):
-            return line
+        if sec.kind == "other" and sec.heading and _title_ok(flat(sec.heading)):
+            return flat(sec.heading)
+    lines = _opening(doc)
+    for n, line in enumerate(lines):
+        if _title_ok(line):
+            parts = [line]
+            # A title wrapped over several short lines continues in lower case.
+            for nxt in lines[n + 1 : n + 4]:
+                open_end = re.search(r"\b(?:mellan|och|för|av|i|om|till|med|över|på)$", parts[-1])
+                if (_CONTINUES.match(nxt) or open_end) and not _TITLE_NOISE.search(nxt):
+                    parts.append(nxt)
+                else:
+                    break
+            return cut(flat(" ".join(parts).replace("*", "")), 250)
     return None
