@@ -114,6 +114,11 @@ def initiator_parties(
         text = without_attendance(doc, sections)
     start, end = scope or (0, len(text))
     text = text[start:end]
+    if doc_type in ("interpellation", "fraga") and re.search(r"(?i)\bsvar på\b", text[:600]):
+        # An answer is signed by the chair who answers; the asker is named in the title
+        # or in the sentence that says who put the question.
+        found = codes_in(title or "") | _initiating_codes(text)
+        return sorted(found)
     if doc_type == "motion" or doc_type in ("initiativarende", "interpellation", "fraga"):
         tail = text[-500:]
         found = codes_in(tail) | names_in(_signature_lines(tail))
@@ -131,12 +136,17 @@ def initiator_parties(
     found = codes_in(title or "") | names_in(title or "")
     if found:
         return sorted(found)
+    return sorted(_initiating_codes(text))
+
+
+def _initiating_codes(text: str) -> set[str]:
+    """Party codes in the first sentence that says who raised the matter."""
     for sent in re.split(r"(?<=[.!?])\s+", " ".join(text[:4000].split())):
         if _INITIATING.search(sent):
             found = codes_in(sent) | names_in(sent)
             if found:
-                return sorted(found)
-    return []
+                return found
+    return set()
 
 
 def _opening_text(text: str) -> str:
