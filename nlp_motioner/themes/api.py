@@ -467,7 +467,8 @@ def fit_themes(
     """
     if isinstance(units, pd.DataFrame):
         units = units.to_dict(orient="records")
-    units = [u for u in units if (u.get("text") or "").strip()]
+    # Sorted by ID, so the same units give the same themes whatever order they come in.
+    units = sorted((u for u in units if (u.get("text") or "").strip()), key=lambda u: str(u["id"]))
     lemmas = LemmaText().transform([u["text"] for u in units])
     clusterer = ThemeClusterer(k=k, seeds=seeds, **params).fit(lemmas)
     ids = _assign_ids(clusterer.themes_, previous.theme_list if previous else None)
@@ -481,7 +482,7 @@ def fit_themes(
         rec = {"id": str(u["id"])}
         for f in UNIT_FIELDS:
             v = u.get(f)
-            rec[f] = list(v) if f == "parties" else v
+            rec[f] = list(v or []) if f == "parties" else v
         rec["parties"] = rec["parties"] or []
         rec["year"] = _year(rec["date"])
         records.append({**rec, **r})

@@ -194,6 +194,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         max_secondary: int = 3,
         n_label_terms: int = 3,
         silhouette_sample: int = 3000,
+        n_init: int = 3,
         random_state: int = 0,
     ) -> None:
         self.k = k
@@ -214,6 +215,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         self.max_secondary = max_secondary
         self.n_label_terms = n_label_terms
         self.silhouette_sample = silhouette_sample
+        self.n_init = n_init
         self.random_state = random_state
 
     # ---- features
@@ -309,7 +311,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         k = self._choose_k(Z, seed_centres, rng) if self.k == "auto" else int(self.k)
         k = max(1, min(k, n))
         self.k_ = k
-        labels, centroids = self._kmeans(Z, seed_centres, k, rng)
+        labels, centroids = self._kmeans(Z, seed_centres, k, rng, n_init=self.n_init)
         self.labels_ = labels
         self.centroids_ = centroids
 
@@ -356,12 +358,24 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         return np.array(centres)
 
     def _kmeans(
-        self, Z: np.ndarray, seed_centres: np.ndarray, k: int, rng: np.random.Generator
+        self,
+        Z: np.ndarray,
+        seed_centres: np.ndarray,
+        k: int,
+        rng: np.random.Generator,
+        n_init: int = 1,
     ) -> tuple[np.ndarray, np.ndarray]:
-        init = self._init(Z, seed_centres, k, rng)
-        km = KMeans(n_clusters=k, init=init, n_init=1, max_iter=100, random_state=self.random_state)
-        labels = km.fit_predict(Z)
-        return labels.astype(np.int64), normalize(km.cluster_centers_)
+        """k-means from seeded centres plus D²-sampled ones; the best of `n_init` restarts."""
+        best = None
+        for _ in range(max(1, n_init)):
+            init = self._init(Z, seed_centres, k, rng)
+            km = KMeans(
+                n_clusters=k, init=init, n_init=1, max_iter=100, random_state=self.random_state
+            )
+            labels = km.fit_predict(Z)
+            if best is None or km.inertia_ < best[0]:
+                best = (km.inertia_, labels.astype(np.int64), normalize(km.cluster_centers_))
+        return best[1], best[2]
 
     def _choose_k(self, Z: np.ndarray, seed_centres: np.ndarray, rng: np.random.Generator) -> int:
         lo, hi = int(self.k_range[0]), int(self.k_range[1])

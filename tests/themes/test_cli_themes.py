@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from nlp_motioner.cli import main
+
+
+def test_fit_show_assign_trends(corpus: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    model = tmp_path / "model"
+    args = [
+        "themes",
+        "fit",
+        str(corpus / "alingsas"),
+        str(corpus / "seeds"),
+        "--model",
+        str(model),
+        "--k",
+        "6",
+    ]
+    res = runner.invoke(main, args)
+    assert res.exit_code == 0, res.output
+    assert (model / "themes.json").exists() and (model / "themes.npz").exists()
+
+    res = runner.invoke(main, ["themes", "show", "--model", str(model), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    themes = json.loads(res.output)
+    assert len(themes) == 6 and all(t["label"] for t in themes)
+
+    seed = corpus / "seeds" / "003_3d6ff96fe9424de3.txt"
+    res = runner.invoke(
+        main, ["themes", "assign", str(seed), "--model", str(model), "--format", "jsonl"]
+    )
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.output.splitlines()[0])
+    assert row["theme"] in {t["id"] for t in themes}
+
+    png = tmp_path / "trends.png"
+    res = runner.invoke(
+        main, ["themes", "trends", "--by", "party", "--model", str(model), "--plot", str(png)]
+    )
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["themes", "show", "--model", str(tmp_path / "none")])
+    assert res.exit_code != 0
+    assert "themes fit" in res.output
+
+
+def test_eval_themes_json(shared_corpus: Path) -> None:
+    cases = shared_corpus / "alingsas" / "arenden-dev.json"
+    res = CliRunner().invoke(main, ["eval", "themes", str(cases), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert {"nmi", "ari", "k", "baseline_nmi", "baseline_ari"} <= set(out)
+    assert out["nmi"] > out["baseline_nmi"] and out["ari"] > out["baseline_ari"]
+    assert out["nmi"] >= 0.28
