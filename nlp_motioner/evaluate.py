@@ -115,6 +115,7 @@ def score(
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     found = outcome_ok = stage_ok = 0
+    item_confusion: Counter[tuple[str, str]] = Counter()
     for label in item_labels:
         rec = records[label["_path"]]
         match = [i for i in rec.get("items") or [] if i.get("paragraph") == label["paragraph"]]
@@ -134,7 +135,7 @@ def score(
         ok = (label.get("outcome") or None) == (item.get("outcome") or None)
         outcome_ok += int(ok)
         stage_ok += int((label.get("outcome_stage") or None) == (item.get("outcome_stage") or None))
-        confusion[(str(label.get("outcome")), str(item.get("outcome")))] += 0
+        item_confusion[(str(label.get("outcome")), str(item.get("outcome")))] += 1
         if not ok:
             mistakes.append(
                 {
@@ -165,6 +166,9 @@ def score(
         },
         "confusion": [
             {"gold": g, "pred": p, "count": c} for (g, p), c in sorted(confusion.items()) if c
+        ],
+        "item_confusion": [
+            {"gold": g, "pred": p, "count": c} for (g, p), c in sorted(item_confusion.items())
         ],
         "mistakes": mistakes,
     }
@@ -213,19 +217,36 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
+def _confusion_table(title: str, confusion: list[dict[str, Any]]) -> list[str]:
+    labels = sorted({c["gold"] for c in confusion} | {c["pred"] for c in confusion})
+    if not labels:
+        return []
+    cells = {(c["gold"], c["pred"]): c["count"] for c in confusion}
+    width = max(6, *(len(lab) for lab in labels)) + 1
+    out = [
+        "",
+        f"{title} (rows: gold, columns: predicted)",
+        " " * width + "".join(f"{lab[:10]:>11}" for lab in labels),
+    ]
+    for g in labels:
+        out.append(f"{g:<{width}}" + "".join(f"{cells.get((g, p), 0) or '.':>11}" for p in labels))
+    return out
+
+
 def format_table(report: dict[str, Any]) -> str:
     """The report as plain-text tables (fields, referral bodies, items, outcome confusion)."""
-    out = [f"documents: {report['documents']}  files tagged: {report.get('files', '-')}", ""]
-    out.append(f"{'field':<16}{'accuracy':>9}{'correct':>9}{'total':>7}")
-    for name, f in report["fields"].items():
-        out.append(f"{name:<16}{_pct(f['accuracy']):>9}{f['correct']:>9}{f['total']:>7}")
-    rb = report["referral_bodies"]
-    out += [
-        "",
-        f"{'referral_bodies':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}",
-        f"{'':<16}{rb['precision']:>7.3f}{rb['recall']:>7.3f}{rb['f1']:>7.3f}"
-        f"{rb['tp']:>5}{rb['fp']:>5}{rb['fn']:>5}",
-    ]
+    out = [f"documents: {report['documents']}  files tagged: {report.get('files', '-')}"]
+    if report["documents"]:
+        out += ["", f"{'field':<16}{'accuracy':>9}{'correct':>9}{'total':>7}"]
+        for name, f in report["fields"].items():
+            out.append(f"{name:<16}{_pct(f['accuracy']):>9}{f['correct']:>9}{f['total']:>7}")
+        rb = report["referral_bodies"]
+        out += [
+            "",
+            f"{'referral_bodies':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}",
+            f"{'':<16}{rb['precision']:>7.3f}{rb['recall']:>7.3f}{rb['f1']:>7.3f}"
+            f"{rb['tp']:>5}{rb['fp']:>5}{rb['fn']:>5}",
+        ]
     it = report["items"]
     if it["labels"]:
         out += [
@@ -234,19 +255,6 @@ def format_table(report: dict[str, Any]) -> str:
             f"outcome accuracy {_pct(it['outcome_accuracy'])}  "
             f"stage accuracy {_pct(it['stage_accuracy'])}",
         ]
-    labels = sorted(
-        {c["gold"] for c in report["confusion"]} | {c["pred"] for c in report["confusion"]}
-    )
-    if labels:
-        cells = {(c["gold"], c["pred"]): c["count"] for c in report["confusion"]}
-        width = max(6, *(len(lab) for lab in labels)) + 1
-        out += [
-            "",
-            "outcome confusion (rows: gold, columns: predicted)",
-            " " * width + "".join(f"{lab[:10]:>11}" for lab in labels),
-        ]
-        for g in labels:
-            out.append(
-                f"{g:<{width}}" + "".join(f"{cells.get((g, p), 0) or '.':>11}" for p in labels)
-            )
+    out += _confusion_table("document outcome confusion", report["confusion"])
+    out += _confusion_table("item outcome confusion", report.get("item_confusion", []))
     return "\n".join(out)

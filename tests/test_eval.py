@@ -38,7 +38,14 @@ def test_report_counts_every_label(report, corpus):
 
 def test_table_has_fields_bodies_items_and_confusion(report):
     table = format_table(report)
-    for word in ("doc_type", "diarienummer", "referral_bodies", "items:", "outcome confusion"):
+    for word in (
+        "doc_type",
+        "diarienummer",
+        "referral_bodies",
+        "items:",
+        "document outcome confusion",
+        "item outcome confusion",
+    ):
         assert word in table
 
 
