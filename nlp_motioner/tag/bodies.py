@@ -94,7 +94,8 @@ def _own_organ(doc: Document) -> str | None:
 # Only sentences with one of these words can hold a referral; the trigger patterns
 # (which scan backwards for a subject) run on those alone, which keeps tagging fast.
 _CUE = re.compile(
-    r"\bfick\b|\bfått\b|behandlat|yttrande|remiss|remitter|överlämnat|gemensamt", re.IGNORECASE
+    r"\bfick\b|\bfått\b|behandlat|yttrande|remiss|remitter|överlämnat|gemensamt|styrk|motionen",
+    re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*[-•·*]\s)")
 _LEADING_BULLET = re.compile(r"^[-•·*▪]\s*")

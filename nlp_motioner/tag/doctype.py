@@ -164,7 +164,6 @@ def _title_ok(line: str) -> bool:
         and not _TITLE_SKIP.match(line)
         and not _TITLE_NOISE.search(line)
         and not _ONLY_ORGAN.match(line)
-        and not re.search(r"\d{4}-\d{2}-\d{2}", line)
     )
 
 
