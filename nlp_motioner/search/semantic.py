@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from collections import Counter
 from typing import Any
 
@@ -106,6 +107,9 @@ class SemanticModel:
     def save(self, db_path: str, *, generation: int) -> None:
         npz_path, json_path = model_paths(db_path)
         vocab = sorted(self.vocabulary_, key=self.vocabulary_.get)
+        # Both files carry the same id: a run killed between the two renames leaves a pair
+        # that `load` refuses instead of mixing a new matrix with an old vocabulary.
+        fit_id = uuid.uuid4().hex
         tmp_npz = npz_path + ".part.npz"
         np.savez(
             tmp_npz,
@@ -115,9 +119,11 @@ class SemanticModel:
             unit_vectors=self.unit_vectors_,
             doc_ids=self.doc_ids_,
             doc_vectors=self.doc_vectors_,
+            fit_id=np.array(fit_id),
         )
         meta = {
             "format": FORMAT_VERSION,
+            "fit_id": fit_id,
             "generation": generation,
             "n_components": int(self.components_.shape[0]),
             "params": {
@@ -147,6 +153,8 @@ class SemanticModel:
             return None
         model = cls(**meta["params"])
         with np.load(npz_path, allow_pickle=False) as data:
+            if "fit_id" not in data or str(data["fit_id"]) != meta.get("fit_id"):
+                return None
             model.idf_ = data["idf"]
             model.components_ = data["components"]
             model.unit_ids_ = data["unit_ids"]

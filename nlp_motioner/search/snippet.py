@@ -47,7 +47,7 @@ def make_snippet(
 ) -> str:
     """About `width` characters of `text` around the densest cluster of matches, marked «so»."""
     find = _matcher(list(terms), list(prefixes))
-    matches = find(text)
+    matches = _locate(text, list(terms), list(prefixes)) if len(text) > 20_000 else find(text)
     if matches:
         best, best_count = matches[0][0], 0
         for i, (start, _) in enumerate(matches):
@@ -80,3 +80,35 @@ def make_snippet(
     prefix = "…" if begin > 0 else ""
     suffix = "…" if end < len(text) else ""
     return prefix + "".join(out) + suffix
+
+
+_WORD_TAIL = re.compile(r"[^\W_]*")
+
+
+def _locate(
+    text: str, terms: list[str], prefixes: list[str], per_key: int = 40
+) -> list[tuple[int, int]]:
+    """Matches in a long text, found with str.find (fast) and capped per term."""
+    low = text.lower()
+    if len(low) != len(text):  # a case mapping changed lengths: offsets would drift
+        return _matcher(terms, prefixes)(text)
+    term_set = set(terms)
+    out: list[tuple[int, int]] = []
+    for key in dict.fromkeys([*terms, *prefixes]):
+        if not key:
+            continue
+        start, found = 0, 0
+        while found < per_key:
+            i = low.find(key, start)
+            if i < 0:
+                break
+            start = i + 1
+            if i > 0 and (low[i - 1].isalnum()):
+                continue
+            end = _WORD_TAIL.match(low, i).end()
+            word = low[i:end]
+            if stem(word) in term_set or any(word.startswith(p) for p in prefixes):
+                out.append((i, end))
+                found += 1
+    out.sort()
+    return out
