@@ -34,6 +34,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# Longer fuzzing than `make test` does: FUZZ_EXAMPLES per property (hypothesis).
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(STAMP)
+	MOTIONER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/fuzz
+
 lint: $(STAMP)
 	$(BIN)/ruff check nlp_motioner tests benchmarks
 	$(BIN)/ruff format --check nlp_motioner tests benchmarks
