@@ -32,7 +32,18 @@ _BODY = re.compile(
     r"|[A-ZÅÄÖ][a-zåäöA-ZÅÄÖ]+(?:\s[A-ZÅÄÖ][a-zåäö]+)?\sAB)"
     r"(?![a-zåäö])",
 )
-_TRIGGERS = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _LEX["triggers"]]
+_SUBJECT_FIRST = "(?P<list>[^.;:]{3,80}?) "
+
+
+def _compile_trigger(pattern: str) -> tuple[bool, re.Pattern[str]]:
+    """(subject_first, regex). "X fick motionen ..." patterns are searched from the verb
+    and the subject read backwards, which keeps the scan linear in the text length."""
+    if pattern.startswith(_SUBJECT_FIRST):
+        return True, re.compile(pattern[len(_SUBJECT_FIRST) :], re.IGNORECASE | re.MULTILINE)
+    return False, re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+
+
+_TRIGGERS = [_compile_trigger(p) for p in _LEX["triggers"]]
 _LIST_HEAD = [re.compile(p, re.IGNORECASE) for p in _LEX["list_headings"]]
 _LIST_STOP = [re.compile(p, re.IGNORECASE) for p in _LEX["list_stops"]]
 _LIST_SKIP = [re.compile(p, re.IGNORECASE) for p in _LEX["list_skip"]]
@@ -129,16 +140,18 @@ def find_bodies(
                 found.append(n)
 
     add(_from_lists(text))
-    for raw in _SENTENCE.split(text):
+    for raw in _sentences(text):
         if not _CUE.search(raw):
             continue
         sent = _LEADING_BULLET.sub("", flat(raw))
-        for pat in _TRIGGERS:
+        for subject_first, pat in _TRIGGERS:
             for m in pat.finditer(sent):
-                names = split_bodies(m.group("list"))
-                # "... X fick motionen för beredning": only the subject next to the verb.
-                if pat.pattern.startswith("(?P<list>") and names:
-                    names = names[-1:]
+                if subject_first:
+                    # "... X fick motionen för beredning": only the subject next to the verb.
+                    before = re.split(r"[.;:]", sent[max(0, m.start() - 81) : m.start()])[-1]
+                    names = split_bodies(before)[-1:]
+                else:
+                    names = split_bodies(m.group("list"))
                 add(names)
     if not found:
         head = flat(text[:4000])
@@ -147,6 +160,20 @@ def find_bodies(
             if organ and organ.lower() not in _ROUTINE:
                 add([organ])
     return found
+
+
+_MAX_SENTENCE = 1500
+
+
+def _sentences(text: str):
+    """Sentences of `text`; a run-on "sentence" (a table, a list without stops) is cut
+    into overlapping windows so that no pattern scans more than a page at a time."""
+    for raw in _SENTENCE.split(text):
+        if len(raw) <= _MAX_SENTENCE:
+            yield raw
+            continue
+        for start in range(0, len(raw), _MAX_SENTENCE - 200):
+            yield raw[start : start + _MAX_SENTENCE]
 
 
 def masked_text(doc: Document, sections: list[Section] | None = None) -> str:
