@@ -46,6 +46,9 @@ def read_file(
         p = Path(source)
         st = p.stat()
         if stat.S_ISDIR(st.st_mode):
+            # The batch walker hands over a directory it could not list.
+            if not os.access(p, os.R_OK | os.X_OK):
+                raise ReadError("directory cannot be listed (permission denied)")
             raise ReadError("is a directory")
         if not stat.S_ISREG(st.st_mode):
             # A FIFO or device would block or never end; archives hold only regular files.
