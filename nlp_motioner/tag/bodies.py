@@ -181,6 +181,8 @@ def masked_text(doc: Document, sections: list[Section] | None = None) -> str:
     return mask_spans(doc.text, spans_of(sections or doc.sections, {"narvaro", "expedieras"}))
 
 
+# Words that every list heading above contains; texts without any skip the line scan.
+_LIST_HINT = re.compile(r"remissinstans|för yttrande|sändlista|inkomna yttranden|remisslista", re.I)
 _NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<name>\S.*)$")
 
 
@@ -192,6 +194,8 @@ def _from_lists(text: str) -> list[str]:
     unnumbered list takes lines that are body names as a whole.
     """
     out: list[str] = []
+    if not _LIST_HINT.search(text):
+        return out
     lines = text.splitlines()
     i = 0
     while i < len(lines):
