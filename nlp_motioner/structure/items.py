@@ -12,12 +12,13 @@ from nlp_motioner.structure.sections import Heading, _body_size
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cfg = load_toml("structure/headings.toml")["items"]
     case = cfg["case_number"]
     line = re.compile(r"^§\s*(\d{1,4})\s*(.*)$")
     cases = re.compile(rf"^(?:(?:dnr\.?\s*)?(?:{case})[\s,;]*)+$", re.IGNORECASE)
-    return line, cases, re.compile(cfg["range"], re.IGNORECASE)
+    minutes = re.compile(cfg["minutes_cue"], re.IGNORECASE)
+    return line, cases, re.compile(cfg["range"], re.IGNORECASE), minutes
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +40,7 @@ def normalize_case_number(text: str) -> str:
 
 
 def _candidates(doc: Document) -> list[_Candidate]:
-    line_re, cases_re, _ = _patterns()
+    line_re, cases_re, _, _ = _patterns()
     out = []
     for i, ln in enumerate(doc.lines):
         m = line_re.match(ln.text.strip())
@@ -52,7 +53,7 @@ def _candidates(doc: Document) -> list[_Candidate]:
 
 
 def _bounds(doc: Document) -> tuple[int, int] | None:
-    _, _, range_re = _patterns()
+    _, _, range_re, _ = _patterns()
     head = doc.text[:5000]
     m = range_re.search(head)
     if not m:
@@ -79,10 +80,22 @@ def _increasing(cands: list[_Candidate]) -> list[_Candidate]:
     return chain[::-1]
 
 
+def _has_minutes_cue(doc: Document) -> bool:
+    _, _, _, cue = _patterns()
+    header = " ".join(doc.metadata.get("page_header") or [])
+    return bool(cue.search(header) or cue.search(doc.text[:1500]))
+
+
 def find_items(doc: Document, heads: list[Heading]) -> list[Item]:
     cands = _candidates(doc)
     if not cands:
         return []
+    if not _has_minutes_cue(doc):
+        # Outside minutes a "§ N" line is a cross-reference or a statute ("45 § FL"), unless
+        # it carries a case number the way an item heading does.
+        cands = [c for c in cands if c.strong and c.rest]
+        if not cands:
+            return []
     bounds = _bounds(doc)
     if bounds:
         cands = [c for c in cands if bounds[0] <= c.number <= bounds[1]] or cands

@@ -47,7 +47,16 @@ def heading_kind(text: str) -> tuple[str | None, bool]:
             return kind, True
         if norm.startswith(phrase + " ") or norm.startswith(phrase + ":"):
             return kind, False
+    for phrase, kind in _contained():
+        if phrase in norm:
+            return kind, False
     return None, False
+
+
+@lru_cache(maxsize=1)
+def _contained() -> list[tuple[str, str]]:
+    table = load_toml("structure/headings.toml").get("contains", {})
+    return [(phrase, kind) for kind, phrases in table.items() for phrase in phrases]
 
 
 _SENTENCE_END = re.compile(r"[,;]$|\.\s*$")
