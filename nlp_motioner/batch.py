@@ -469,10 +469,20 @@ def run_dask(
     system). Only a bounded number of chunks is in flight, so the caller can stream the
     results into one writer (a JSONL file, the database).
     """
-    from distributed import Client, as_completed
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise WorkerStartError(
+            "--scheduler needs dask.distributed: pip install 'nlp_motioner[dask]'"
+        ) from None
 
     own = not hasattr(scheduler, "submit")
-    client = Client(scheduler) if own else scheduler
+    try:
+        client = Client(scheduler, timeout="20s") if own else scheduler
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise WorkerStartError(
+            f"cannot connect to the Dask scheduler at {scheduler} ({_one_line(exc)})"
+        ) from None
     try:
         n_workers = max(1, sum(client.nthreads().values()))
         window = n_workers * 3
