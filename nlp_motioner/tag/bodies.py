@@ -183,6 +183,7 @@ def masked_text(doc: Document, sections: list[Section] | None = None) -> str:
 
 # Words that every list heading above contains; texts without any skip the line scan.
 _LIST_HINT = re.compile(r"remissinstans|för yttrande|sändlista|inkomna yttranden|remisslista", re.I)
+_TRAILING_DATE = re.compile(r"\s+(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:\s?\d{4})?)$")
 _NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<name>\S.*)$")
 
 
@@ -206,20 +207,23 @@ def _from_lists(text: str) -> list[str]:
         items: list[str] = []
         numbered = False
         misses = 0
-        while i < len(lines) and misses < 2:
+        # A list may open after a sentence or two and a column header ("Yttrande från
+        # Ankomstdatum"); once items have started, two misses end it.
+        while i < len(lines) and misses < (2 if items else 4):
             item = flat(lines[i])
             i += 1
             if not item:
                 continue
             bare = _ITEM_PREFIX.sub("", item)
-            if any(p.search(bare) for p in _LIST_STOP) or item.startswith("#"):
+            # Stops are sub-headings ("Sakägare"), not a wrapped sentence that starts with the word.
+            if (len(bare) <= 40 and any(p.search(bare) for p in _LIST_STOP)) or item.startswith("#"):
                 break
             if any(p.search(item) for p in _LIST_SKIP) or any(p.search(item) for p in _LIST_HEAD):
                 continue
             m = _NUMBERED.match(item)
             if m and len(item) < 160:
                 numbered = True
-                items.append(m.group("name"))
+                items.append(_TRAILING_DATE.sub("", m.group("name")))
                 misses = 0
             elif (
                 numbered

@@ -74,7 +74,7 @@ class Outcome:
 
 
 def classify_text(text: str, *, strict: bool = False) -> str | None:
-    """Outcome label of a decisive text: one of OUTCOMES, "election", "information" or None.
+    """Outcome label of a decisive text: one of OUTCOMES, "election", "procedural", "information" or None.
 
     With `strict`, only explicit outcome words count (no generic approval verbs and no
     fallback): used where the document type does not say that a body decided a matter.
@@ -158,7 +158,7 @@ def _result(label: str | None, stage: str, heading: str | None, body: str) -> Ou
     if label in (None, "information"):
         return Outcome()
     evidence = _evidence(heading, body)
-    if label == "election":
+    if label in ("election", "procedural"):
         return Outcome(None, "decision", evidence)
     return Outcome(label, stage, evidence)
 

@@ -76,6 +76,7 @@ def test_local_party_keeps_its_abbreviation_only_after_a_persons_name():
         ("Räntepåslaget fastställs till 0,46 procent.", "bifall"),
         ("Strandskyddsdispens ges för nybyggnad.", "bifall"),
         ("Habiliteringsersättningen höjs med 89 procent.", "bifall"),
+        ("Ärendet hänskjuts till kommunstyrelsens sammanträde den 1 juni 2026.", "procedural"),
     ],
 )
 def test_outcome_rules(text, label):
@@ -156,6 +157,18 @@ def test_referral_list_heading_and_stop():
         "Länsstyrelsen",
         "Svea hovrätt, Mark- och miljööverdomstolen",
     ]
+
+
+def test_referral_list_after_intro_sentence_and_column_header():
+    # The list opens after a wrapped sentence (whose second line starts with "sakägare",
+    # which is no sub-heading) and a column header; dates after the names are dropped.
+    text = (
+        "Inkomna yttranden\nUnder samrådet inkom 11 skriftliga yttranden från remissinstanser och 2 från\n"
+        "sakägare. Yttrandena finns hos planenheten.\nYttrande från Ankomstdatum\nMyndigheter m.fl.\n"
+        "1. Polismyndigheten 2025-08-29\n2. Svenska Kraftnät 2025-08-29\n3. Västtrafik AB 2025-09-12\n"
+        "Sakägare\n1. Sakägare 1, Erska 2:54 2025-09-21\n"
+    )
+    assert find_bodies(_doc(text)) == ["Polismyndigheten", "Svenska Kraftnät", "Västtrafik AB"]
 
 
 def test_unnumbered_list_of_bodies():
