@@ -36,6 +36,10 @@ DEFAULT_TIMEOUT = 120.0
 MAX_TASKS_PER_WORKER = 500
 # Seconds a new worker may take to import the pipeline before its first file's clock starts.
 STARTUP_TIMEOUT = 300.0
+# Address-space cap per worker process (MiB), so one decompression bomb cannot take the
+# machine's memory: allocation fails in the worker, and that file gets an error record.
+# MOTIONER_MAX_MEMORY_MB overrides it; 0 means no cap.
+DEFAULT_MAX_MEMORY_MB = 8192
 
 _SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
 
@@ -120,6 +124,7 @@ def run(
     post: Callable[[Document], Any] | None = None,
     fn: Callable[..., Document] = process,
     scheduler: str | Any | None = None,
+    max_memory_mb: int | None = None,
     **options: Any,
 ) -> Iterator[Any]:
     """Process files, yielding one result per path: a Document, or `post(document)`.
@@ -145,7 +150,14 @@ def run(
             doc = _call(fn, path, options)
             yield post(doc) if post else doc
         return
-    with WorkerPool(max(1, jobs), fn=fn, post=post, options=options, timeout=timeout) as pool:
+    with WorkerPool(
+        max(1, jobs),
+        fn=fn,
+        post=post,
+        options=options,
+        timeout=timeout,
+        max_memory_mb=max_memory_mb,
+    ) as pool:
         yield from pool.map(paths, ordered=ordered)
 
 
@@ -246,12 +258,16 @@ class WorkerPool:
         options: dict[str, Any] | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         max_tasks: int = MAX_TASKS_PER_WORKER,
+        max_memory_mb: int | None = None,
     ) -> None:
         self.jobs = max(1, jobs)
         self.post = post
         self.timeout = timeout or None
         self.max_tasks = max_tasks
-        self._setup = pickle.dumps((fn, post, options or {}), protocol=pickle.HIGHEST_PROTOCOL)
+        if max_memory_mb is None:
+            max_memory_mb = int(os.environ.get("MOTIONER_MAX_MEMORY_MB", DEFAULT_MAX_MEMORY_MB))
+        setup = (fn, post, options or {}, max_memory_mb)
+        self._setup = pickle.dumps(setup, protocol=pickle.HIGHEST_PROTOCOL)
         self._workers: list[_Worker | None] = [None] * self.jobs
 
     def __enter__(self) -> WorkerPool:
@@ -379,7 +395,9 @@ def _worker_main(read_fd: int, write_fd: int) -> None:
     logging.disable(logging.WARNING)
     recv = Connection(read_fd, writable=False)
     send = Connection(write_fd, readable=False)
-    fn, post, options = pickle.loads(recv.recv_bytes())
+    fn, post, options, max_memory_mb = pickle.loads(recv.recv_bytes())
+    if max_memory_mb:
+        _cap_memory(max_memory_mb)
     send.send_bytes(b"ready")
     while True:
         try:
@@ -399,6 +417,20 @@ def _worker_main(read_fd: int, write_fd: int) -> None:
                 (index, post(doc) if post else doc), protocol=pickle.HIGHEST_PROTOCOL
             )
         send.send_bytes(payload)
+
+
+def _cap_memory(megabytes: int) -> None:
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = megabytes * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        if soft == resource.RLIM_INFINITY or want < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this platform: the timeout still bounds the damage
 
 
 def _die_with_parent() -> None:

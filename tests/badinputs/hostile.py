@@ -25,3 +25,10 @@ def crash(path: str, **options) -> Document:
     if "crash" in os.path.basename(path):
         ctypes.string_at(0)
     return process(path, **options)
+
+
+def hog(path: str, **options) -> Document:
+    """Files named *hog* allocate far more memory than any document needs (a decompression bomb)."""
+    if "hog" in os.path.basename(path):
+        bytearray(3 * 1024**3)
+    return process(path, **options)

@@ -212,3 +212,15 @@ def test_tag_output_is_atomic_when_killed(tmp_path, corpus):
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(pdfs)
     assert [json.loads(line)["source"] for line in lines] == pdfs
+
+
+def test_a_memory_hog_is_stopped_by_the_worker_cap(tmp_path):
+    import hostile
+
+    files = []
+    for name in ("hog.txt", "fine.txt"):
+        (tmp_path / name).write_text("\n".join(BODY), encoding="utf-8")
+        files.append(str(tmp_path / name))
+    docs = list(run(files, jobs=1, timeout=60, fn=hostile.hog, max_memory_mb=1024, do_tag=False))
+    assert docs[0].error == "out of memory"
+    assert docs[1].error is None
