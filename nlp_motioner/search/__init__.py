@@ -181,7 +181,7 @@ def _masker(mask: bool) -> Callable[[str], str] | None:
     return fn
 
 
-_MODEL_CACHE: dict[str, tuple[float, SemanticModel, dict[str, Any]]] = {}
+_MODEL_CACHE: dict[str, tuple[float, tuple[SemanticModel, dict[str, Any]] | None]] = {}
 
 
 def load_model(store: Store) -> tuple[SemanticModel, dict[str, Any]] | None:
@@ -193,11 +193,9 @@ def load_model(store: Store) -> tuple[SemanticModel, dict[str, Any]] | None:
         return None
     cached = _MODEL_CACHE.get(path)
     if cached and cached[0] == mtime:
-        return cached[1], cached[2]
+        return cached[1]
     loaded = SemanticModel.load(store.path)
-    if loaded is None:
-        return None
-    _MODEL_CACHE[path] = (mtime, *loaded)
+    _MODEL_CACHE[path] = (mtime, loaded)  # None too: do not reread a broken pair each query
     return loaded
 
 
@@ -287,6 +285,11 @@ def search(
     try:
         q = parse(query)
         notes = list(q.notes)
+        if not store.analyzer_ok:
+            notes.append(
+                "the index was built with another version of the analyzer; "
+                "run `motioner index` to rebuild it"
+            )
         model_info = load_model(store) if semantic else None
         if q.match is None and not (model_info and q.positive_text.strip()):
             notes.append("the query has no searchable words (only punctuation or stop words)")
@@ -297,7 +300,9 @@ def search(
             try:
                 kw = dict(_fts(store, q.match, filters, CANDIDATES))
                 loose = or_query(q)
-                if len(kw) < limit and loose:
+                # Too few hits for all the words: without a semantic model to fill in,
+                # accept documents with any of them (at half weight).
+                if len(kw) < limit and loose and model_info is None:
                     for uid, s in _fts(store, loose, filters, CANDIDATES):
                         kw.setdefault(uid, s * 0.5)
             except sqlite3.OperationalError as exc:  # should not happen: terms are quoted
@@ -682,10 +687,14 @@ def similar(
             notes.append("the semantic model is older than the database; run `motioner index`")
         qv = None
         if probe.document_id is not None:
-            pos = np.searchsorted(model.doc_ids_, probe.document_id)
-            if pos < model.doc_ids_.size and model.doc_ids_[pos] == probe.document_id:
-                qv = model.doc_vectors_[pos]
-            elif not probe.text:
+            units = [
+                r[0]
+                for r in store.conn.execute(
+                    "SELECT id FROM units WHERE document_id = ?", (probe.document_id,)
+                )
+            ]
+            qv = model.vector_of_units(units)
+            if qv is None and not probe.text:
                 row = store.conn.execute(
                     "SELECT title, text FROM documents WHERE id = ?", (probe.document_id,)
                 ).fetchone()

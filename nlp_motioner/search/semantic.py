@@ -1,8 +1,8 @@
 """Semantic similarity: TF-IDF + LSA vectors fitted on the corpus, saved beside the database.
 
 The model works on the same stemmed tokens as the full-text index. It is saved as two
-plain files (no pickle): ``<db>.lsa.npz`` (numpy arrays: idf, components, unit and
-document vectors) and ``<db>.lsa.json`` (vocabulary and parameters), and loaded with
+plain files (no pickle): ``<db>.lsa.npz`` (numpy arrays: idf, components, unit
+vectors; a document's vector is the normalized sum of its units') and ``<db>.lsa.json`` (vocabulary and parameters), and loaded with
 ``allow_pickle=False``.
 """
 
@@ -35,7 +35,7 @@ class SemanticModel:
 
     def __init__(
         self,
-        n_components: int = 192,
+        n_components: int = 128,
         min_df: int = 2,
         max_df: float = 0.5,
         max_features: int = 200_000,
@@ -94,14 +94,18 @@ class SemanticModel:
     def transform_text(self, text: str) -> np.ndarray:
         return self.transform_tokens(stems(text))
 
-    def document_vectors(self, unit_doc_ids: list[int]) -> None:
-        """One vector per document: the normalized sum of its units' vectors (for `similar`)."""
-        owner = np.asarray(unit_doc_ids, dtype=np.int64)
-        doc_ids, inverse = np.unique(owner, return_inverse=True)
-        sums = np.zeros((len(doc_ids), self.unit_vectors_.shape[1]), dtype=np.float32)
-        np.add.at(sums, inverse, self.unit_vectors_)
-        self.doc_ids_ = doc_ids
-        self.doc_vectors_ = _normalize(sums)
+    def vector_of_units(self, unit_ids: list[int]) -> np.ndarray | None:
+        """The normalized sum of the stored vectors of `unit_ids` (None if none is known)."""
+        ids = np.asarray(unit_ids, dtype=np.int64)
+        if ids.size == 0 or self.unit_ids_.size == 0:
+            return None
+        pos = np.clip(np.searchsorted(self.unit_ids_, ids), 0, self.unit_ids_.size - 1)
+        pos = pos[self.unit_ids_[pos] == ids]
+        if pos.size == 0:
+            return None
+        v = self.unit_vectors_[pos].sum(axis=0)
+        norm = np.linalg.norm(v)
+        return (v / norm).astype(np.float32) if norm > 0 else None
 
     # -- persistence ------------------------------------------------------------------------
     def save(self, db_path: str, *, generation: int) -> None:
@@ -117,8 +121,6 @@ class SemanticModel:
             components=self.components_,
             unit_ids=self.unit_ids_,
             unit_vectors=self.unit_vectors_,
-            doc_ids=self.doc_ids_,
-            doc_vectors=self.doc_vectors_,
             fit_id=np.array(fit_id),
         )
         meta = {
@@ -159,8 +161,6 @@ class SemanticModel:
             model.components_ = data["components"]
             model.unit_ids_ = data["unit_ids"]
             model.unit_vectors_ = data["unit_vectors"]
-            model.doc_ids_ = data["doc_ids"]
-            model.doc_vectors_ = data["doc_vectors"]
         model.vocabulary_ = {t: i for i, t in enumerate(meta["vocabulary"])}
         return model, meta
 
@@ -190,12 +190,11 @@ def fit_store(store: Store, **params: Any) -> dict[str, Any]:
             if os.path.exists(path):
                 os.unlink(path)
         return {"fitted": False, "reason": str(exc)}
-    model.document_vectors(owners)
     model.save(store.path, generation=generation)
     return {
         "fitted": True,
         "units": len(unit_ids),
-        "documents": len(model.doc_ids_),
+        "documents": len(set(owners)),
         "dimensions": int(model.components_.shape[0]),
         "vocabulary": len(model.vocabulary_),
         "seconds": round(time.perf_counter() - t0, 2),

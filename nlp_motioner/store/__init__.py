@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nlp_motioner.record import Document, Item, Tags
-from nlp_motioner.store.analyze import STEMMER_NAME, analyze, facet_text
+from nlp_motioner.store.analyze import analyze, analyzer_id, facet_text
 from nlp_motioner.store.schema import CURRENT_VERSION, SchemaError, migrate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,9 +89,44 @@ class Store:
                 )
         else:
             migrate(self.conn)
-            self.conn.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('analyzer', ?)", (STEMMER_NAME,)
+            stored = self.get_meta("analyzer")
+            if stored is None:
+                self.set_meta("analyzer", analyzer_id())
+            elif stored != analyzer_id():
+                self.reanalyze()
+
+    @property
+    def analyzer_ok(self) -> bool:
+        """False when the index was built by another analyzer (queries would not match it)."""
+        return self.get_meta("analyzer") in (None, analyzer_id())
+
+    def reanalyze(self) -> int:
+        """Rebuild the stemmed search index from the stored text (after an analyzer change)."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM units_fts")
+            units = conn.execute(
+                "SELECT id, document_id, item_id, doc_type, date, organisation, outcome "
+                "FROM units ORDER BY id"
+            ).fetchall()
+            for u in units:
+                title, body, facets = _unit_fts_values(conn, u)
+                conn.execute(
+                    "INSERT INTO units_fts(rowid, title, body, facets) VALUES (?, ?, ?, ?)",
+                    (u["id"], title, body, facets),
+                )
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('analyzer', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (analyzer_id(),),
             )
+            _bump_generation(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return len(units)
 
     # -- life cycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -318,6 +353,54 @@ def _insert_unit(
         "INSERT INTO units_fts(rowid, title, body, facets) VALUES (?, ?, ?, ?)",
         (cur.lastrowid, analyze(title), analyze(body), facets),
     )
+
+
+def _unit_fts_values(conn: sqlite3.Connection, u: sqlite3.Row) -> tuple[str, str, str]:
+    """The FTS row of a stored unit, rebuilt from the readable tables (as `put` wrote it)."""
+    doc = conn.execute(
+        "SELECT title, text FROM documents WHERE id = ?", (u["document_id"],)
+    ).fetchone()
+
+    def values(table: str, column: str, item_id: int | None) -> list[str]:
+        return [
+            r[0]
+            for r in conn.execute(
+                f"SELECT {column} FROM {table} WHERE document_id = ? AND item_id IS ? "
+                "ORDER BY rowid",
+                (u["document_id"], item_id),
+            )
+        ]
+
+    parties = values("parties", "party", u["item_id"])
+    bodies = values("referral_bodies", "body", u["item_id"])
+    if u["item_id"] is not None:
+        item = conn.execute(
+            "SELECT title, text FROM items WHERE id = ?", (u["item_id"],)
+        ).fetchone()
+        title, body = item["title"] or "", item["text"]
+        parties = parties or values("parties", "party", None)
+        bodies = bodies or values("referral_bodies", "body", None)
+    else:
+        title = doc["title"] or ""
+        text = doc["text"]
+        outside, last = [], 0
+        for start, end in conn.execute(
+            'SELECT start, "end" FROM items WHERE document_id = ? ORDER BY start',
+            (u["document_id"],),
+        ):
+            outside.append(text[last:start])
+            last = max(last, end)
+        outside.append(text[last:])
+        body = "".join(outside)
+    facets = facet_text(
+        doc_type=u["doc_type"],
+        date=u["date"],
+        organisation=u["organisation"],
+        outcome=u["outcome"],
+        parties=parties,
+        bodies=bodies,
+    )
+    return analyze(title), analyze(body), facets
 
 
 def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags: Tags) -> None:

@@ -8,6 +8,7 @@ queries are stemmed by the same function, so both sides always agree.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
@@ -28,6 +29,17 @@ _CACHE_LIMIT = 400_000
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     return frozenset(load_toml("store/analysis.toml")["stop_words"])
+
+
+# Bump when facet_text or the tokenizing rules change: databases then rebuild their index.
+_RULES_VERSION = "1"
+
+
+@lru_cache(maxsize=1)
+def analyzer_id() -> str:
+    """Names everything that decides the indexed tokens; stored in the database's meta."""
+    words = "\n".join(sorted(stop_words())).encode("utf-8")
+    return f"{STEMMER_NAME}/rules{_RULES_VERSION}/stop-{hashlib.sha1(words).hexdigest()[:12]}"
 
 
 def stem(word: str) -> str:

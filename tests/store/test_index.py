@@ -166,3 +166,19 @@ def test_schema_version_wal_and_foreign_keys(tmp_path):
 def test_a_failed_document_is_refused(tmp_path):
     with Store(tmp_path / "s.db") as store, pytest.raises(ValueError):
         store.put(Document(source="x", kind="pdf", error="broken"))
+
+
+def test_an_analyzer_change_rebuilds_the_index_identically(tmp_path, corpus, run_index):
+    db = tmp_path / "m.db"
+    run_index(db, corpus / "alingsas" / "kommunfullmaktige", corpus / "seeds")
+    before = snapshot(db)["units_fts"]
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE meta SET value = 'an older analyzer' WHERE key = 'analyzer'")
+    conn.execute("DELETE FROM units_fts")
+    conn.commit()
+    conn.close()
+    with Store(db, readonly=True) as store:
+        assert not store.analyzer_ok
+    with Store(db) as store:  # opening for writing rebuilds
+        assert store.analyzer_ok
+    assert snapshot(db)["units_fts"] == before
