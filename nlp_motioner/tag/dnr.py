@@ -16,8 +16,8 @@ _SHAPES = (
     r"|\d{2}[A-ZÅÄÖ]{2,4}\d{2,5}"
     r"|\d{3,5}-\d{4}"
 )
-# A bare "2019/123" counts only after a label ("Dnr 2019/123").
-_LABELLED_ONLY = r"|\d{4}/\d{1,5}"
+# A bare "2019/123" or "25/0014-2" counts only after a label ("Dnr 2019/123").
+_LABELLED_ONLY = r"|\d{4}/\d{1,5}|\d{2}/\d{2,5}(?:-\d{1,3})?"
 # A labelled case number: "Diarienr: 2025.446 KS", "Dnr 18KS427", "Beteckning: 2017.214 SN".
 _LABELLED = re.compile(
     r"(?i:diarie\s?n(?:umme)?r|dnr|beteckning|ärendenummer|diarienummer)\.?:?\s*"

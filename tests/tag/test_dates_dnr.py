@@ -55,3 +55,10 @@ def test_title_case_numbers_and_dnr_label_without_colon():
     assert find_dnr(_doc("Yttrande\nDnr 18KS427\n2019-01-23\n"), "yttrande") == ["18KS427"]
     doc = _doc("Ärende 10\nSvar på remiss till kommunstyrelsen, KS 2019/656 ÄLV\n2019/229\n")
     assert find_dnr(doc, "sarskilt_uttalande") == ["KS 2019/656", "ÄLV 2019/229"]
+
+
+def test_dnr_label_with_value_on_next_line_in_federation_style():
+    doc = _doc("Förbundsordning\nDiarienummer:\n25/0014-2\nBeslutad av:\n")
+    assert find_dnr(doc, "styrdokument") == ["25/0014-2"]
+    # The same shape without a label is a page reference or a ratio, not a case number.
+    assert find_dnr(_doc("Rapport\nSida 25/0014-2\n"), "rapport") == []
