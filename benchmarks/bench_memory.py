@@ -36,6 +36,8 @@ def main() -> None:
                 os.symlink(src, os.path.join(folder, f"{i:06d}.pdf"))
             out = os.path.join(tmp, f"out-{n}.jsonl")
             r = measure([str(BIN / "motioner"), "tag", folder, "--jobs", str(args.jobs), "-o", out])
+            if not os.path.exists(out):
+                sys.exit(f"tag over {n} documents wrote no output:\n{r['stderr_tail']}")
             with open(out, encoding="utf-8") as fh:
                 records = sum(1 for _ in fh)
             assert records == n, (records, n)

@@ -269,6 +269,7 @@ class WorkerPool:
         setup = (fn, post, options or {}, max_memory_mb)
         self._setup = pickle.dumps(setup, protocol=pickle.HIGHEST_PROTOCOL)
         self._workers: list[_Worker | None] = [None] * self.jobs
+        self._start_failures = 0
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -340,16 +341,24 @@ class WorkerPool:
                                 # The first message says the child is up; the clock starts now,
                                 # so a slow start (loading models) does not count against the file.
                                 w.ready, w.started = True, time.monotonic()
+                                self._start_failures = 0
                                 continue
                             got_index, result = pickle.loads(msg)
                         except (EOFError, OSError, pickle.UnpicklingError):
                             if not w.ready:
+                                # Not the file's fault: the worker died while starting. Try the
+                                # file again on a fresh worker; give up only if starting keeps failing.
                                 code = w.proc.wait()
                                 w.close()
                                 self._workers[slot] = None
-                                raise WorkerStartError(
-                                    f"worker process could not start (exit status {code}); see the message above"
-                                ) from None
+                                self._start_failures += 1
+                                if self._start_failures >= 3:
+                                    raise WorkerStartError(
+                                        f"worker process could not start (exit status {code}); see the message above"
+                                    ) from None
+                                queue.appendleft((index, path))
+                                time.sleep(0.5 * self._start_failures)
+                                continue
                             reason = w.exit_reason()
                             w.close()
                             self._workers[slot] = None

@@ -224,3 +224,27 @@ def test_a_memory_hog_is_stopped_by_the_worker_cap(tmp_path):
     docs = list(run(files, jobs=1, timeout=60, fn=hostile.hog, max_memory_mb=1024, do_tag=False))
     assert docs[0].error == "out of memory"
     assert docs[1].error is None
+
+
+def test_workers_that_cannot_start_give_one_clear_error(tmp_path):
+    import types
+
+    from nlp_motioner.batch import WorkerStartError
+
+    # A function the parent can pickle but no worker can import: every start fails.
+    ghost = types.ModuleType("motioner_ghost_module")
+
+    def vanish(path, **options):
+        raise AssertionError("never runs")
+
+    vanish.__module__ = ghost.__name__
+    vanish.__qualname__ = "vanish"
+    ghost.vanish = vanish
+    sys.modules[ghost.__name__] = ghost
+    f = tmp_path / "a.txt"
+    f.write_text("text", encoding="utf-8")
+    try:
+        with pytest.raises(WorkerStartError, match="could not start"):
+            list(run([str(f)], jobs=1, timeout=30, fn=vanish))
+    finally:
+        del sys.modules[ghost.__name__]
