@@ -219,14 +219,22 @@ HTML_ERROR_PAGE = """<!DOCTYPE html>
 TEXT = "\n".join(BODY) + "\n"
 
 
-def build(dest: str | os.PathLike[str]) -> list[Case]:
+def cases() -> list[Case]:
+    """What must happen to each bad input, without writing anything."""
+    return build(None)
+
+
+def build(dest: str | os.PathLike[str] | None) -> list[Case]:
     """Write every bad input under `dest` and return what must happen to each."""
-    root = Path(dest)
-    root.mkdir(parents=True, exist_ok=True)
+    write = dest is not None
+    root = Path(dest if write else ".")
+    if write:
+        root.mkdir(parents=True, exist_ok=True)
     cases: list[Case] = []
 
     def put(name: str, data: bytes | Callable[[], bytes], case: Case) -> None:
-        (root / name).write_bytes(data() if callable(data) else data)
+        if write:
+            (root / name).write_bytes(data() if callable(data) else data)
         cases.append(case)
 
     put("tom.pdf", b"", Case("tom.pdf", error="empty file"))
@@ -282,14 +290,20 @@ def build(dest: str | os.PathLike[str]) -> list[Case]:
         Case("windows-radslut.txt", contains="cykelvägnätet"),
     )
     # 50 MB on one line: read it (it is text) without hanging on line-based work.
-    line = ("Ordet cykelvägnätet förekommer här. " * 1_450_000)[: 50 * 1024 * 1024]
     put(
         "en-rad-50mb.txt",
-        line.encode(),
+        lambda: ("Ordet cykelvägnätet förekommer här. " * 1_450_000)[: 50 * 1024 * 1024].encode(),
         Case("en-rad-50mb.txt", contains="cykelvägnätet", slow=True),
     )
     for odd in ("med mellanslag.txt", "åäö ÅÄÖ.txt", "-ledande-streck.txt", "--help.txt"):
         put(odd, TEXT.encode(), Case(odd, contains="cykelvägnätet"))
+    if not write:
+        return cases + [
+            Case("slinga/inne.txt", contains="cykelvägnätet"),
+            Case("ror.pdf", error="not a regular file"),
+            Case("dinglar.pdf", error="no such file"),
+            Case("last.txt", error="permission denied"),
+        ]
     # A directory that contains a link to itself: the walk must visit each file once.
     loop = root / "slinga"
     loop.mkdir(exist_ok=True)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from generate import BODY, Case, build, text_pdf
+from generate import BODY, Case, build, cases, text_pdf
 
 from nlp_motioner.batch import iter_files, run
 from nlp_motioner.read import read_file
@@ -60,17 +60,7 @@ def tagged(bad) -> tuple[dict[str, dict], list[str], int, float]:
     return records, proc.stderr.splitlines(), proc.returncode, elapsed
 
 
-def _cases():
-    # Built once at collection time only to name the parameters; the fixture builds the files.
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        cases = build(tmp)
-        Path(tmp, "last.txt").chmod(0o644)
-    return cases
-
-
-CASES = _cases()
+CASES = cases()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
