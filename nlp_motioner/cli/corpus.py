@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import sys
 import time
 from typing import Any
@@ -126,10 +127,15 @@ def index_command(paths, db, jobs, ocr, max_pages, timeout, prune, no_semantic) 
     from nlp_motioner.store import SchemaError, Store
 
     path = _db_path(db)
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        _fail(f"cannot create {path}: no such directory {parent}")
     try:
         store = Store(path)
     except SchemaError as exc:
         _fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        _fail(f"{path} is not a motioner database ({exc})")
     counts = {"new": 0, "unchanged": 0, "replaced": 0, "failed": 0, "removed": 0}
     seen: set[str] = set()
     progress = Progress(enabled=True)

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -432,6 +434,44 @@ def _unit_text(store: Store, rec: dict[str, Any]) -> str:
     return row[0] if row else ""
 
 
+def _prefer_items(
+    store: Store, scored: list[tuple[float, int, float, float]]
+) -> list[tuple[float, int, float, float]]:
+    """A document with § items is listed through its items: its own unit (the front
+    matter) is dropped when one of its items is a hit, and a one-item document (a
+    protocol extract) is shown as that item."""
+    if not scored:
+        return scored
+    ids = [t[1] for t in scored]
+    marks = ", ".join("?" for _ in ids)
+    rows = store.conn.execute(
+        f"SELECT u.id, u.document_id, u.item_id, (SELECT COUNT(*) FROM items i "
+        f"WHERE i.document_id = u.document_id) FROM units u WHERE u.id IN ({marks})",
+        ids,
+    ).fetchall()
+    info = {r[0]: (r[1], r[2], r[3]) for r in rows}
+    with_item_hits = {d for d, item, _ in info.values() if item is not None}
+    out: list[tuple[float, int, float, float]] = []
+    listed: set[int] = set()
+    for score, uid, bm, cos in scored:
+        doc_id, item_id, n_items = info.get(uid, (None, None, 0))
+        if item_id is None and n_items:
+            if doc_id in with_item_hits:
+                continue
+            if n_items == 1:
+                row = store.conn.execute(
+                    "SELECT id FROM units WHERE document_id = ? AND item_id IS NOT NULL",
+                    (doc_id,),
+                ).fetchone()
+                if row is not None:
+                    uid = row[0]
+        if uid in listed:
+            continue
+        listed.add(uid)
+        out.append((score, uid, bm, cos))
+    return out
+
+
 def _hydrate_hits(
     store: Store,
     scored: list[tuple[float, int, float, float]],
@@ -443,7 +483,7 @@ def _hydrate_hits(
 ) -> list[dict[str, Any]]:
     hits: list[dict[str, Any]] = []
     seen: set[tuple[str, Any]] = set()
-    for score, uid, bm, cos in scored:
+    for score, uid, bm, cos in _prefer_items(store, scored[: limit * 4]):
         rec = unit_record(store, uid)
         if rec is None:
             continue
@@ -478,6 +518,7 @@ def _hydrate_hits(
 _TITLE_LEAD = (
     "svar på motion",
     "svar på",
+    "motionssvar",
     "tjänsteskrivelse",
     "yttrande över motion",
     "yttrande över",
@@ -487,7 +528,14 @@ _TITLE_LEAD = (
     "motion",
     "initiativärende",
 )
-_TITLE_FILLER = {"gällande", "angående", "avseende", "om", "från", "med", "flera", "alingsås"}
+_TITLE_FILLER = ("gällande", "angående", "avseende", "om", "från", "med", "flera", "alingsås")
+# A part of a title that names the signatories: "Irene Jonsson (S) med flera".
+_SIGNATORIES = re.compile(r"\([A-ZÅÄÖ]{1,3}\)|\bmed flera\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _filler_stems() -> frozenset[str]:
+    return frozenset(stems(" ".join(_TITLE_FILLER)))
 
 
 def title_core(title: str | None) -> frozenset[str]:
@@ -499,26 +547,34 @@ def title_core(title: str | None) -> frozenset[str]:
     """
     if not title:
         return frozenset()
-    t = " ".join(title.lower().split())
-    for sep in (" - ", " – ", " — "):
-        if sep in t:
-            t = t.split(sep)[0]
-    changed = True
-    while changed:
-        changed = False
-        for lead in _TITLE_LEAD:
-            if t.startswith(lead + " ") or t == lead:
-                t = t[len(lead) :].lstrip(" :,-–")
-                changed = True
-    words = [w for w in stems(t) if w not in _TITLE_FILLER and not w.isdigit() and len(w) > 1]
-    return frozenset(words)
+    core: set[str] = set()
+    parts = re.split(r"\s[-–—]\s", " ".join(title.split()))
+    for i, part in enumerate(parts):
+        if i > 0 and _SIGNATORIES.search(part):
+            continue
+        t = part.lower()
+        changed = True
+        while changed:
+            changed = False
+            for lead in _TITLE_LEAD:
+                if t.startswith(lead + " ") or t == lead:
+                    t = t[len(lead) :].lstrip(" :,-–")
+                    changed = True
+        core.update(
+            w for w in stems(t) if w not in _filler_stems() and not w.isdigit() and len(w) > 1
+        )
+    return frozenset(core)
 
 
 def same_title_case(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Titles name the same case when one core (of 3+ stems) nearly contains the other."""
-    if len(a) < 3 or len(b) < 3:
+    """Titles name the same case when one core nearly contains the other: 80% of a core of
+    3+ stems, or all of a 2-stem core within one of at most 4 (a title cut short)."""
+    small, large = sorted((a, b), key=len)
+    if len(small) < 2:
         return False
-    return len(a & b) / min(len(a), len(b)) >= 0.8
+    if len(small) == 2:
+        return small <= large and len(large) <= 4
+    return len(small & large) / len(small) >= 0.8
 
 
 _STAGE_ORDER = {
@@ -736,6 +792,7 @@ def similar(
             core = title_core(rec["title"])
             if (cases & own_cases) or same_title_case(core, own_core):
                 same_case.append(rec["source"])
+                own_cases |= cases  # the case's other numbers (a nämnd's own dnr) join it
                 continue
             for g in groups:
                 if (cases & g["_cases"]) or same_title_case(core, g["_core"]):

@@ -209,3 +209,20 @@ def test_similar_to_a_file_path(corpus_db, run_cli, corpus):
 def test_case_history_function(corpus_db):
     recs = case_history(corpus_db, " 2025.319  ks ")  # spacing and case do not matter
     assert len(recs) >= 3
+
+
+def test_similar_to_a_motion_leaves_out_its_replies(corpus_db, run_cli, corpus):
+    motion = next((corpus / "alingsas").rglob("motion-gallande-att-infora-laddstationer*.pdf"))
+    out = run_cli("similar", str(motion), "--db", str(corpus_db), "--format", "jsonl")
+    assert out.exit_code == 0, out.output
+    sources = [h["source"] for h in jsonl(out.stdout)]
+    assert sources and not any("laddstationer" in s for s in sources), sources
+    assert "same case" in out.stderr
+
+
+def test_search_lists_a_protocol_extract_once(corpus_db):
+    hits = search(corpus_db, "laddstationer cyklister", limit=10).hits
+    keys = [(h["source"], h["paragraph"]) for h in hits]
+    assert len(set(keys)) == len(keys), keys
+    whole = {s for s, p in keys if p is None}
+    assert not any(s in whole for s, p in keys if p is not None), keys  # not doc and § both
