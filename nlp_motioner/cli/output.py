@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import json
 import os
 import sys
 import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
+
+import click
 
 
 @contextlib.contextmanager
@@ -19,17 +22,34 @@ def open_output(path: str | None) -> Iterator[IO[str]]:
         yield sys.stdout
         return
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".motioner-", suffix=".part", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".motioner-", suffix=".part", dir=directory)
+    except OSError as exc:
+        raise click.FileError(path, hint=exc.strerror or str(exc)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS:
+            # A full or failing disk: say so in one line; the old file (if any) is untouched.
+            raise click.FileError(path, hint=exc.strerror or str(exc)) from None
         raise
+
+
+_WRITE_ERRORS = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EIO,
+    errno.EFBIG,
+    errno.EROFS,
+    errno.EISDIR,
+    errno.EACCES,
+}
 
 
 def write_jsonl(fh: IO[str], record: dict[str, Any]) -> None:
@@ -40,7 +60,10 @@ def flat_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(flat_value(v) if not isinstance(v, dict) else json.dumps(v, ensure_ascii=False) for v in value)
+        return "; ".join(
+            flat_value(v) if not isinstance(v, dict) else json.dumps(v, ensure_ascii=False)
+            for v in value
+        )
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

@@ -238,3 +238,12 @@ def test_workers_that_cannot_start_give_one_clear_error(tmp_path):
             list(run([str(f)], jobs=1, timeout=30, fn=vanish))
     finally:
         del sys.modules[ghost.__name__]
+
+
+def test_output_into_a_missing_directory_is_one_error_line(tmp_path):
+    proc = _motioner("tag", "corpus/seeds", "-o", str(tmp_path / "finns-inte" / "ut.jsonl"))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"Error: Could not open file '{tmp_path / 'finns-inte' / 'ut.jsonl'}': No such file or directory"
+    ]
