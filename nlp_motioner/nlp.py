@@ -132,35 +132,61 @@ def lemmas(text: str) -> list[str]:
     return [lemma(t.text) for t in tok(_clean(text)) if not t.is_space]
 
 
-def _is_name(tok: Any, starts: bool) -> bool:
-    """A capitalised word that is part of a run of capitalised words ("Amanda Andersson"),
-    or one inside a sentence that the lexicon does not know."""
-    doc = tok.doc
-    for j in (tok.i - 1, tok.i + 1):
-        if 0 <= j < len(doc) and (j != tok.i - 1 or not starts):
-            other = doc[j].text
-            if other[:1].isupper() and other[1:2].islower() and _WORD.match(other.lower()):
-                return True
-    return not starts and not is_known(tok.text)
+# Per surface form (spaCy orth hash): (kind, lemma). Kinds below; computed once per form.
+_DROP, _LOWER, _CAPITAL, _BOUNDARY = 0, 1, 2, 3
+_form_cache: dict[int, tuple[int, str]] = {}
 
 
-def _content(tokens: Iterable[Any], stops: frozenset[str], drop_names: bool = False) -> list[str]:
+def _form(orth: int, strings: Any, stops: frozenset[str]) -> tuple[int, str]:
+    text = strings[orth]
+    if text in _SENTENCE_END or text.endswith(":"):
+        return _BOUNDARY, ""
+    low = text.lower()
+    if len(low) < 2 or low in stops or not _WORD.match(low):
+        return _DROP, ""
+    lem = lemma(low)
+    if lem in stops or len(lem) < 2:
+        return _DROP, ""
+    if text[:1].isupper() and text[1:2].islower():
+        # Capitalised: a name when next to another capitalised word, or inside a sentence
+        # and unknown to the lexicon. The last character of the kind's lemma slot holds that.
+        return _CAPITAL, lem + ("\x00" if is_known(low) else "")
+    return _LOWER, lem
+
+
+def _content(doc: Any, stops: frozenset[str], drop_names: bool = False) -> list[str]:
+    """Content lemmas of a tokenized doc, via per-form caching (no Token objects)."""
+    from spacy.attrs import ORTH
+
+    strings = doc.vocab.strings
+    forms = []
+    for orth in doc.to_array([ORTH]).ravel().tolist():
+        info = _form_cache.get(orth)
+        if info is None:
+            info = _form(orth, strings, stops)
+            if len(_form_cache) < 2_000_000:
+                _form_cache[orth] = info
+        forms.append(info)
     out = []
-    sentence_start = True
-    for t in tokens:
-        text = t.text
-        low = text.lower()
-        starts = sentence_start
-        sentence_start = text in _SENTENCE_END or text.endswith(":")
-        if len(low) < 2 or low in stops or not _WORD.match(low):
-            continue
-        if drop_names and text[:1].isupper() and _is_name(t, starts):
-            # Names say who or where, not what about.
-            continue
-        lem = lemma(low)
-        if lem in stops or len(lem) < 2:
-            continue
-        out.append(lem)
+    starts = True
+    n = len(forms)
+    for i, (kind, lem) in enumerate(forms):
+        if kind == _LOWER:
+            out.append(lem)
+        elif kind == _CAPITAL:
+            known = lem.endswith("\x00")
+            if known:
+                lem = lem[:-1]
+            if drop_names:
+                # Names say who or where, not what about.
+                run = (not starts and i > 0 and forms[i - 1][0] == _CAPITAL) or (
+                    i + 1 < n and forms[i + 1][0] == _CAPITAL
+                )
+                if run or (not starts and not known):
+                    starts = False
+                    continue
+            out.append(lem)
+        starts = kind == _BOUNDARY
     return out
 
 

@@ -470,9 +470,9 @@ def fit_themes(
     # Sorted by ID, so the same units give the same themes whatever order they come in.
     units = sorted((u for u in units if (u.get("text") or "").strip()), key=lambda u: str(u["id"]))
     lemmas = LemmaText().transform([u["text"] for u in units])
-    clusterer = ThemeClusterer(k=k, seeds=seeds, **params).fit(lemmas)
+    clusterer = ThemeClusterer(k=k, seeds=seeds, **params)
+    scores = clusterer.fit_transform(lemmas)
     ids = _assign_ids(clusterer.themes_, previous.theme_list if previous else None)
-    scores = clusterer.transform(lemmas)
     # The main theme is the k-means cluster; scores are cosines to each theme's centre.
     main = clusterer.labels_
     probe = ThemeModel(clusterer, ids, pd.DataFrame(), scores, "")

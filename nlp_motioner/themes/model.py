@@ -139,19 +139,19 @@ def load_seeds(source: str | Path | None = None) -> list[SeedTheme]:
 
 
 def _seed_vocab_terms(seed: SeedTheme, vocab: dict[str, int]) -> list[int]:
-    """Column indices of the vocabulary terms a seed's terms reach."""
+    """Column indices of the vocabulary terms a seed's terms reach.
+
+    A term with `*` or `?` is a shell-style pattern over the vocabulary's lemmas and phrases;
+    any other term is lemmatized and reaches its words and its two-word phrases.
+    """
     cols: set[int] = set()
-    keys = None
+    patterns = []
     for term in seed.terms:
         term = term.strip().lower()
         if not term:
             continue
         if "*" in term or "?" in term:
-            if keys is None:
-                keys = list(vocab)
-            # Patterns match lemmas; lemmatize the fixed part so "nattvandr*" and "polis*" work.
-            regex = re.compile(fnmatch.translate(term))
-            cols.update(vocab[k] for k in keys if regex.match(k))
+            patterns.append(fnmatch.translate(term))
             continue
         toks = [t for t in nlp.content_lemmas(term) if t not in _procedural()]
         for t in toks:
@@ -160,6 +160,10 @@ def _seed_vocab_terms(seed: SeedTheme, vocab: dict[str, int]) -> list[int]:
         for a, b in zip(toks, toks[1:]):
             if f"{a} {b}" in vocab:
                 cols.add(vocab[f"{a} {b}"])
+    if patterns:
+        # One alternation per seed: a single pass over the vocabulary.
+        regex = re.compile("|".join(f"(?:{p})" for p in patterns))
+        cols.update(i for t, i in vocab.items() if regex.match(t))
     return sorted(cols)
 
 
@@ -183,7 +187,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         ngram_range: tuple[int, int] = (1, 2),
         min_df: int | float = 2,
         max_df: float = 0.5,
-        max_features: int | None = 60000,
+        max_features: int | None = 40000,
         seed_weight: float = 2.0,
         seed_threshold: float = 0.08,
         seed_min_docs: int = 2,
@@ -195,6 +199,8 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         n_label_terms: int = 3,
         silhouette_sample: int = 3000,
         n_init: int = 3,
+        svd_iter: int = 3,
+        svd_sample: int = 20000,
         random_state: int = 0,
     ) -> None:
         self.k = k
@@ -216,6 +222,8 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         self.n_label_terms = n_label_terms
         self.silhouette_sample = silhouette_sample
         self.n_init = n_init
+        self.svd_iter = svd_iter
+        self.svd_sample = svd_sample
         self.random_state = random_state
 
     # ---- features
@@ -284,9 +292,23 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
 
         dims = max(2, min(self.n_components, tfidf.shape[1] - 1, n - 1))
         svd = TruncatedSVD(
-            n_components=dims, algorithm="randomized", random_state=self.random_state
+            n_components=dims,
+            algorithm="randomized",
+            n_iter=self.svd_iter,
+            random_state=self.random_state,
         )
-        svd.fit(tfidf)
+        # The basis is learnt on a fixed sample of rows: a few ten thousand texts pin down the
+        # main directions, and the cost no longer grows with the corpus.
+        rows = tfidf
+        if n > self.svd_sample:
+            rows = tfidf[
+                np.sort(
+                    np.random.default_rng(self.random_state).choice(
+                        n, self.svd_sample, replace=False
+                    )
+                )
+            ]
+        svd.fit(rows)
         self.components_ = svd.components_
 
         # Seeds: a seed's vector spans the vocabulary terms it reaches, weighted by idf.
@@ -316,7 +338,14 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         self.centroids_ = centroids
 
         self.themes_ = self._describe(counts, S, labels, seed_of_centre)
+        self._fit_space = Z  # kept for fit_transform only
         return self
+
+    def fit_transform(self, X: Sequence[str], y: Any = None) -> np.ndarray:
+        """Fit, then the scores of the fitted texts (without vectorizing them again)."""
+        self.fit(X)
+        Z = self.__dict__.pop("_fit_space")
+        return np.clip(Z @ self.centroids_.T, 0.0, 1.0)
 
     def _seed_list(self) -> list[SeedTheme]:
         if self.seeds is None:
@@ -365,7 +394,17 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         rng: np.random.Generator,
         n_init: int = 1,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """k-means from seeded centres plus D²-sampled ones; the best of `n_init` restarts."""
+        """k-means from seeded centres plus D²-sampled ones; the best of `n_init` restarts.
+
+        On a large corpus the restarts run on a fixed sample and only the best one is
+        refined on all texts.
+        """
+        full = Z
+        if n_init > 1 and len(Z) > self.svd_sample:
+            pick = np.random.default_rng(self.random_state).choice(
+                len(Z), self.svd_sample, replace=False
+            )
+            Z = Z[np.sort(pick)]
         best = None
         for _ in range(max(1, n_init)):
             init = self._init(Z, seed_centres, k, rng)
@@ -374,8 +413,13 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
             )
             labels = km.fit_predict(Z)
             if best is None or km.inertia_ < best[0]:
-                best = (km.inertia_, labels.astype(np.int64), normalize(km.cluster_centers_))
-        return best[1], best[2]
+                best = (km.inertia_, labels.astype(np.int64), km.cluster_centers_)
+        if Z is not full:
+            km = KMeans(
+                n_clusters=k, init=best[2], n_init=1, max_iter=100, random_state=self.random_state
+            )
+            return km.fit_predict(full).astype(np.int64), normalize(km.cluster_centers_)
+        return best[1], normalize(best[2])
 
     def _choose_k(self, Z: np.ndarray, seed_centres: np.ndarray, rng: np.random.Generator) -> int:
         lo, hi = int(self.k_range[0]), int(self.k_range[1])
@@ -383,6 +427,10 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         hi = max(2, min(hi, int(math.sqrt(len(Z) / 2)), len(Z) - 1))
         lo = min(lo, hi)
         sample_rng = np.random.default_rng(self.random_state)
+        # The search clusters a fixed sample (k-means on 20k texts finds the same themes as
+        # on 100k), and scores each k on a smaller sample of that.
+        if len(Z) > self.svd_sample:
+            Z = Z[np.sort(sample_rng.choice(len(Z), self.svd_sample, replace=False))]
         idx = np.arange(len(Z))
         if len(idx) > self.silhouette_sample:
             idx = np.sort(sample_rng.choice(len(Z), self.silhouette_sample, replace=False))
