@@ -563,7 +563,11 @@ def frames(
         out = {}
         for table in tables:
             rows = list(iter_rows(store, table, text=text, mask=mask))
-            out[table] = pd.DataFrame(rows)
+            if rows:
+                out[table] = pd.DataFrame(rows)
+            else:  # keep the columns of an empty table
+                cur = store.conn.execute(_table_sql(table, text) + " LIMIT 0")
+                out[table] = pd.DataFrame(columns=[d[0] for d in cur.description])
         return out
     finally:
         store.close()
