@@ -60,3 +60,23 @@ def test_eval_themes_json(shared_corpus: Path) -> None:
     assert {"nmi", "ari", "k", "baseline_nmi", "baseline_ari"} <= set(out)
     assert out["nmi"] > out["baseline_nmi"] and out["ari"] > out["baseline_ari"]
     assert out["nmi"] >= 0.28
+
+
+def test_fit_from_the_database(corpus: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = tmp_path / "motioner.db"
+    runner.invoke(main, ["index", str(corpus / "alingsas"), str(corpus / "seeds"), "--db", str(db)])
+    assert db.exists()
+    res = runner.invoke(main, ["themes", "fit", "--db", str(db), "--k", "5"])
+    assert res.exit_code == 0, res.output
+    folder = tmp_path / "models" / "themes"
+    assert (folder / "themes.json").exists()
+    meta = json.loads((folder / "themes.json").read_text(encoding="utf-8"))
+    ids = [u["id"] for u in meta["units"]]
+    # Minutes contribute their § items, other documents themselves.
+    assert any("#" in i for i in ids) and any(i.endswith(".txt") for i in ids)
+    res = runner.invoke(
+        main, ["themes", "trends", "--db", str(db), "--by", "outcome", "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)
