@@ -304,6 +304,10 @@ def eval_themes_command(cases, k, seeds, fmt) -> None:
     click.echo(f"{'':<10}{'NMI':>8}{'ARI':>8}")
     click.echo(f"{'themes':<10}{result['nmi']:>8.3f}{result['ari']:>8.3f}")
     click.echo(f"{'baseline':<10}{result['baseline_nmi']:>8.3f}{result['baseline_ari']:>8.3f}")
+    click.echo("largest themes:")
+    for t in result["themes"][:10]:
+        label = "" if t["label"] == t["name"] else f"  [{t['label']}]"
+        click.echo(f"  {t['size']:>5}  {t['name']}{label}")
 
 
 def _register_eval() -> None:

@@ -54,7 +54,9 @@ def evaluate_cases(
     base = KMeans(n_clusters=clusterer.k_, n_init=10, random_state=random_state).fit_predict(
         TfidfVectorizer().fit_transform(texts)
     )
-    sizes = sorted(((t["size"], t["name"]) for t in clusterer.themes_), reverse=True)
+    sizes = sorted(
+        ((t["size"], t["name"], t["label"]) for t in clusterer.themes_), key=lambda x: -x[0]
+    )
     return {
         "n": len(cases),
         "categories": len(set(y)),
@@ -65,5 +67,7 @@ def evaluate_cases(
         "baseline_nmi": round(float(normalized_mutual_info_score(y, base)), 4),
         "baseline_ari": round(float(adjusted_rand_score(y, base)), 4),
         "fit_seconds": round(fit_s, 2),
-        "themes": [{"name": name, "size": int(size)} for size, name in sizes],
+        "themes": [
+            {"name": name, "label": label, "size": int(size)} for size, name, label in sizes
+        ],
     }

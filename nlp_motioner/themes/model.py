@@ -193,6 +193,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         seed_min_docs: int = 2,
         seed_name_min: float = 0.02,
         seed_name_lift: float = 2.0,
+        seed_name_top: int = 20,
         secondary_min: float = 0.1,
         secondary_ratio: float = 0.5,
         max_secondary: int = 3,
@@ -216,6 +217,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         self.seed_min_docs = seed_min_docs
         self.seed_name_min = seed_name_min
         self.seed_name_lift = seed_name_lift
+        self.seed_name_top = seed_name_top
         self.secondary_min = secondary_min
         self.secondary_ratio = secondary_ratio
         self.max_secondary = max_secondary
@@ -500,6 +502,15 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
             # Lift: how much more this theme's texts lean to a seed than texts on average do.
             lift = M / np.maximum(S.mean(axis=0, keepdims=True), 1e-9)
             ok = (M >= self.seed_name_min) & (lift >= self.seed_name_lift)
+            # A seed's name must also be backed by the theme's own vocabulary: one of the
+            # seed's terms among the theme's most distinctive terms.
+            top = np.argsort(-ctf, axis=1, kind="stable")[:, : self.seed_name_top]
+            seed_cols = [set(self.seed_vectors_[j].indices.tolist()) for j in range(S.shape[1])]
+            for c in range(k):
+                distinctive = {int(t) for t in top[c] if ctf[c, t] > 0}
+                for j in range(S.shape[1]):
+                    if ok[c, j] and not (distinctive & seed_cols[j]):
+                        ok[c, j] = False
             for c, j in enumerate(seed_of_centre[:k]):
                 if ok[c, j]:
                     seed_for[c] = j
