@@ -140,11 +140,14 @@ def fit_command(paths, db, model_dir, k, seeds, no_seeds, fresh, jobs) -> None:
     _print_themes(model, 10)
 
 
-def _print_themes(model: Any, top: int) -> None:
+def _print_themes(model: Any, top: int, *, units: bool = False) -> None:
     df = model.themes(top=top)
     for row in df.itertuples(index=False):
         seed = "*" if row.seeded else " "
         click.echo(f"{row.id:<34} {seed} {row.size:>6}  {row.name}  [{', '.join(row.terms[:6])}]")
+        if units:
+            for unit in row.top_units:
+                click.echo(f"{'':<43}- {unit}")
 
 
 @themes_group.command("show")
@@ -162,7 +165,7 @@ def _print_themes(model: Any, top: int) -> None:
     show_default=True,
 )
 def show_command(db, model_dir, top, fmt) -> None:
-    """List the fitted themes, largest first: ID, seeded (*), size, name and top terms.
+    """List the fitted themes, largest first: ID, seeded (*), size, name, top terms and units.
 
     \b
     Example:
@@ -175,7 +178,7 @@ def show_command(db, model_dir, top, fmt) -> None:
     if fmt == "json":
         click.echo(model.themes(top=top).to_json(orient="records", force_ascii=False))
     else:
-        _print_themes(model, top)
+        _print_themes(model, top, units=top > 0)
 
 
 @themes_group.command("assign")
