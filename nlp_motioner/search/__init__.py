@@ -323,7 +323,7 @@ def search(
                 for uid, row in rows.items():
                     sem[uid] = float(sims[row])
                 k = min(CANDIDATES * 2, sims.size)
-                top = np.argpartition(-sims, k - 1)[:k] if k < sims.size else np.arange(sims.size)
+                top = np.argpartition(sims, -k)[-k:] if k < sims.size else np.arange(sims.size)
                 extra = [int(model.unit_ids_[i]) for i in top if sims[i] >= SEMANTIC_ONLY_MIN]
                 extra = [u for u in extra if u not in kw]
                 allowed = _allowed(conn, extra, filters) if filters.any() else set(extra)
@@ -671,7 +671,13 @@ def _title_linked(store: Store, records: list[dict[str, Any]]) -> list[dict[str,
         return []
     have = {r["document_id"] for r in records}
     terms = sorted(set().union(*cores))
-    match = "title : (" + " OR ".join('"' + t + '"' for t in terms) + ")"
+    # Only documents without any diarienummer can be linked by title (facet token).
+    match = (
+        "title : ("
+        + " OR ".join('"' + t + '"' for t in terms)
+        + ") AND facets : "
+        + _q(facet_token("flag", "nodnr"))
+    )
     found = []
     for (uid,) in store.conn.execute(
         "SELECT u.id FROM units_fts JOIN units u ON u.id = units_fts.rowid "
@@ -761,7 +767,7 @@ def similar(
             return SearchResult([], None, [*notes, "the document has no words the model knows"])
         sims = model.unit_vectors_ @ qv
         k = min(max(limit * 20, 200), sims.size)
-        top = np.argpartition(-sims, k - 1)[:k] if k < sims.size else np.arange(sims.size)
+        top = np.argpartition(sims, -k)[-k:] if k < sims.size else np.arange(sims.size)
         order = top[np.argsort(-sims[top])]
         cand = [(int(model.unit_ids_[i]), float(sims[i])) for i in order]
         if filters.any():

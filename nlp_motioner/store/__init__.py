@@ -334,6 +334,7 @@ def _insert_unit(
     tags: Tags,
     title: str,
     body: str,
+    numbered: bool,
 ) -> None:
     cur = conn.execute(
         "INSERT INTO units(document_id, item_id, doc_type, date, organisation, outcome, "
@@ -348,6 +349,7 @@ def _insert_unit(
         outcome=outcome,
         parties=list(tags.parties),
         bodies=list(tags.referral_bodies),
+        numbered=numbered,
     )
     conn.execute(
         "INSERT INTO units_fts(rowid, title, body, facets) VALUES (?, ?, ?, ?)",
@@ -371,6 +373,12 @@ def _unit_fts_values(conn: sqlite3.Connection, u: sqlite3.Row) -> tuple[str, str
             )
         ]
 
+    numbered = (
+        conn.execute(
+            "SELECT 1 FROM case_numbers WHERE document_id = ? LIMIT 1", (u["document_id"],)
+        ).fetchone()
+        is not None
+    )
     parties = values("parties", "party", u["item_id"])
     bodies = values("referral_bodies", "body", u["item_id"])
     if u["item_id"] is not None:
@@ -399,6 +407,7 @@ def _unit_fts_values(conn: sqlite3.Connection, u: sqlite3.Row) -> tuple[str, str
         outcome=u["outcome"],
         parties=parties,
         bodies=bodies,
+        numbered=numbered,
     )
     return analyze(title), analyze(body), facets
 
@@ -412,6 +421,12 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags:
     )
     text = doc.text or ""
     doc_title = tags.title or ""
+    numbered = any(norm_case(n) for n in tags.diarienummer) or any(
+        norm_case(n)
+        for item in doc.items
+        for n in (item.tags.diarienummer if item.tags and item.tags.diarienummer else [])
+        + list(item.diarienummer)
+    )
     outside: list[str] = []
     last = 0
     for item in sorted(doc.items, key=lambda it: it.start):
@@ -464,10 +479,10 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags:
             referral_bodies=list(it.referral_bodies or tags.referral_bodies),
         )
         title = it.title or item.title or ""
-        _insert_unit(conn, doc_id, item_id, filters, facet_tags, title, body)
+        _insert_unit(conn, doc_id, item_id, filters, facet_tags, title, body, numbered)
     outside.append(text[last:])
     doc_filters = (tags.doc_type, tags.date, tags.organisation, tags.outcome, tags.outcome_stage)
-    _insert_unit(conn, doc_id, None, doc_filters, tags, doc_title, "".join(outside))
+    _insert_unit(conn, doc_id, None, doc_filters, tags, doc_title, "".join(outside), numbered)
 
 
 # ---------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def stop_words() -> frozenset[str]:
 
 
 # Bump when facet_text or the tokenizing rules change: databases then rebuild their index.
-_RULES_VERSION = "1"
+_RULES_VERSION = "2"
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +88,7 @@ FACET_KINDS = {
     "year": "yr",
     "organisation": "or",
     "body": "bo",
+    "flag": "fl",
 }
 
 
@@ -108,8 +109,11 @@ def facet_text(
     outcome: str | None,
     parties: list[str],
     bodies: list[str],
+    numbered: bool = True,
 ) -> str:
     tokens: list[str] = []
+    if not numbered:  # no diarienummer anywhere in the document: `case` links these by title
+        tokens.append(facet_token("flag", "nodnr"))
     if doc_type:
         tokens.append(facet_token("doc_type", doc_type))
     if outcome:
