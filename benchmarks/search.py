@@ -191,6 +191,30 @@ def latency(db: str, queries: list[str], filters: list[Filters] | None, label: s
             )
 
 
+def build_synthetic(syn_db: str, paras: list[str], n_docs: int) -> None:
+    for suffix in ("", "-wal", "-shm", ".lsa.npz", ".lsa.json"):
+        if os.path.exists(syn_db + suffix):
+            os.unlink(syn_db + suffix)
+    print(f"synthetic: {n_docs} documents from {len(paras)} paragraphs")
+    t0 = time.perf_counter()
+    with Store(syn_db) as store:
+        for n, doc in enumerate(synthetic(paras, n_docs), 1):
+            store.put(doc)
+            if n % 20000 == 0:
+                print(f"  {n} stored ({time.perf_counter() - t0:.0f} s)", flush=True)
+        t1 = time.perf_counter()
+        info = fit_store(store)
+        t2 = time.perf_counter()
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.conn.execute("PRAGMA optimize")
+    print(
+        f"  store {t1 - t0:.1f} s ({n_docs / (t1 - t0):.0f} docs/s, one commit each), "
+        f"LSA fit {t2 - t1:.1f} s ({info.get('dimensions')} dims); "
+        f"size {os.path.getsize(syn_db) / 1e6:.0f} MB database + "
+        f"{(size_mb(syn_db) - os.path.getsize(syn_db) / 1e6):.0f} MB LSA files"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
@@ -198,17 +222,28 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", metavar="DIR", help="keep the databases in DIR")
     ap.add_argument("--skip-dev", action="store_true", help="use corpus/ only as paragraph source")
+    ap.add_argument(
+        "--reuse", action="store_true", help="with --keep: reuse the databases built before"
+    )
     args = ap.parse_args()
 
     workdir = args.keep or tempfile.mkdtemp(prefix="motioner-bench-")
     os.makedirs(workdir, exist_ok=True)
     try:
         dev_db = os.path.join(workdir, "dev.db")
-        for suffix in ("", "-wal", "-shm", ".lsa.npz", ".lsa.json"):
-            if os.path.exists(dev_db + suffix):
-                os.unlink(dev_db + suffix)
-        corpus = str(ROOT / "corpus") if args.skip_dev else args.corpus
-        docs = index_dev(corpus, dev_db, args.jobs)
+        syn_db = os.path.join(workdir, f"synthetic-{args.docs}.db")
+        reuse = args.reuse and os.path.exists(dev_db) and os.path.exists(syn_db)
+        if reuse:
+            with Store(dev_db, readonly=True) as store:
+                rows = store.conn.execute("SELECT source, text FROM documents ORDER BY id")
+                docs = [Document(source=r[0], kind="text", text=r[1]) for r in rows]
+            print(f"reusing {dev_db} and {syn_db}")
+        else:
+            for suffix in ("", "-wal", "-shm", ".lsa.npz", ".lsa.json"):
+                if os.path.exists(dev_db + suffix):
+                    os.unlink(dev_db + suffix)
+            corpus = str(ROOT / "corpus") if args.skip_dev else args.corpus
+            docs = index_dev(corpus, dev_db, args.jobs)
         paras = paragraphs(docs)
         query_sets = {m: make_queries(paras, m) for m in ("vocab", "frequent")}
         filters = make_filters(100)
@@ -218,28 +253,8 @@ def main() -> None:
             latency(dev_db, queries, None, f"dev {mode}")
             latency(dev_db, queries, filters, f"dev {mode} +filter")
 
-        syn_db = os.path.join(workdir, f"synthetic-{args.docs}.db")
-        for suffix in ("", "-wal", "-shm", ".lsa.npz", ".lsa.json"):
-            if os.path.exists(syn_db + suffix):
-                os.unlink(syn_db + suffix)
-        print(f"synthetic: {args.docs} documents from {len(paras)} paragraphs")
-        t0 = time.perf_counter()
-        with Store(syn_db) as store:
-            for n, doc in enumerate(synthetic(paras, args.docs), 1):
-                store.put(doc)
-                if n % 20000 == 0:
-                    print(f"  {n} stored ({time.perf_counter() - t0:.0f} s)", flush=True)
-            t1 = time.perf_counter()
-            info = fit_store(store)
-            t2 = time.perf_counter()
-            store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            store.conn.execute("PRAGMA optimize")
-        print(
-            f"  store {t1 - t0:.1f} s ({args.docs / (t1 - t0):.0f} docs/s, one commit each), "
-            f"LSA fit {t2 - t1:.1f} s ({info.get('dimensions')} dims); "
-            f"size {os.path.getsize(syn_db) / 1e6:.0f} MB database + "
-            f"{(size_mb(syn_db) - os.path.getsize(syn_db) / 1e6):.0f} MB LSA files"
-        )
+        if not reuse:
+            build_synthetic(syn_db, paras, args.docs)
         label = "100k" if args.docs == 100_000 else f"{args.docs // 1000}k"
         for mode, queries in query_sets.items():
             latency(syn_db, queries, None, f"{label} {mode}")
