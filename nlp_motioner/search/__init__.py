@@ -46,6 +46,8 @@ SEMANTIC_ONLY_MIN = 0.35
 # Below this cosine a keyword hit is reported as "keyword" rather than "both".
 SEMANTIC_AGREES = 0.2
 CANDIDATES = 100
+# Below this many text matches a filtered query checks the filter row by row (see _fts).
+FEW_MATCHES = 5000
 
 
 @dataclass
@@ -232,9 +234,19 @@ def _fts(store: Store, match: str, filters: Filters, k: int) -> list[tuple[int, 
     cannot decide exactly (day-level dates, substrings) is checked on the survivors."""
     expr = "{title body} : (" + match + ")"
     facets = filters.facets(_years(store)) if filters.any() else None
+    exact_only = True
     if facets:
-        expr = f"{expr} AND {facets}"
-    where, params = filters._sql("u", exact_only=True)
+        # Few text matches: checking the filter on each of them is cheaper than making
+        # FTS5 walk the long posting lists of the facet tokens.
+        n = store.conn.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM units_fts WHERE units_fts MATCH ? LIMIT ?)",
+            (expr, FEW_MATCHES),
+        ).fetchone()[0]
+        if n < FEW_MATCHES:
+            exact_only = False
+        else:
+            expr = f"{expr} AND {facets}"
+    where, params = filters._sql("u", exact_only=exact_only)
     if where:
         sql = (
             "SELECT u.id, bm25(units_fts, 4.0, 1.0, 0.0) AS bm FROM units_fts "
