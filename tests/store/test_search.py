@@ -226,3 +226,34 @@ def test_search_lists_a_protocol_extract_once(corpus_db):
     assert len(set(keys)) == len(keys), keys
     whole = {s for s, p in keys if p is None}
     assert not any(s in whole for s, p in keys if p is not None), keys  # not doc and § both
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(party=["S"]),
+        Filters(party=["mp", "V"]),
+        Filters(doc_type=["protokollsutdrag"]),
+        Filters(outcome=["bifall", "avslag"]),
+        Filters(date_from="2026"),
+        Filters(date_from="2025-07-01", date_to="2026-05"),
+        Filters(body=["tekniska"]),
+        Filters(organisation=["Alingsås"]),
+        Filters(party=["S"], date_from="2018", doc_type=["protokollsutdrag", "motion"]),
+    ],
+)
+def test_facet_tokens_and_row_checks_agree(corpus_db, monkeypatch, filters):
+    """Filters run inside FTS5 (facet tokens, for many matches) or row by row (few
+    matches); both must give the same hits."""
+    import nlp_motioner.search as search_module
+    from nlp_motioner.search import fts_only
+
+    with Store(corpus_db, readonly=True) as store:
+        for query in ("motion", "kommun", "beslut OR förslag"):
+            monkeypatch.setattr(search_module, "FEW_MATCHES", 10**9)
+            by_rows = sorted(fts_only(store, query, filters, limit=1000))
+            monkeypatch.setattr(search_module, "FEW_MATCHES", 0)
+            by_facets = sorted(fts_only(store, query, filters, limit=1000))
+            assert [u for u, _ in by_rows] == [u for u, _ in by_facets], (query, filters)
+        monkeypatch.setattr(search_module, "FEW_MATCHES", 10**9)
+        assert any(fts_only(store, q, filters, limit=5) for q in ("motion", "kommun", "beslut"))
