@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from nlp_motioner.cli.options import batch_options, output_options, privacy_option
+from nlp_motioner.cli.options import batch_options, output_options, privacy_option, scheduler_option
 from nlp_motioner.cli.output import CsvWriter, TableWriter, open_output, write_jsonl
 
 DB_HELP = "Database file (default: $MOTIONER_DB, else motioner.db)."
@@ -103,11 +103,12 @@ def _sha256_file(path: str) -> str | None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @db_option
 @batch_options
+@scheduler_option
 @click.option(
     "--prune", is_flag=True, help="Also delete rows of files under PATHS that no longer exist."
 )
 @click.option("--no-semantic", is_flag=True, help="Skip refitting the semantic (LSA) model.")
-def index_command(paths, db, jobs, ocr, max_pages, timeout, prune, no_semantic) -> None:
+def index_command(paths, db, jobs, ocr, max_pages, timeout, scheduler, prune, no_semantic) -> None:
     """Read, tag and store documents in the corpus database.
 
     Incremental: a file whose content hash is already stored is skipped, a
@@ -121,8 +122,9 @@ def index_command(paths, db, jobs, ocr, max_pages, timeout, prune, no_semantic) 
     Example:
         motioner index corpus/
         motioner index archive/ --db kommun.db --jobs 2
+        motioner index /shared/archive --db kommun.db --scheduler tcp://10.0.0.5:8786
     """
-    from nlp_motioner.batch import iter_files, run
+    from nlp_motioner.batch import WorkerStartError, iter_files, run
     from nlp_motioner.cli.documents import Progress
     from nlp_motioner.store import SchemaError, Store
 
@@ -159,6 +161,7 @@ def index_command(paths, db, jobs, ocr, max_pages, timeout, prune, no_semantic) 
             todo(),
             jobs=jobs,
             timeout=timeout or None,
+            scheduler=scheduler,
             post=for_store,
             ocr=ocr,
             max_pages=max_pages,
@@ -177,6 +180,10 @@ def index_command(paths, db, jobs, ocr, max_pages, timeout, prune, no_semantic) 
                     continue
                 if any(source.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
                     counts["removed"] += int(store.remove(source))
+    except WorkerStartError as exc:  # no worker or Dask scheduler to run on: not a file's fault
+        progress.close()
+        store.close()
+        _fail(str(exc))
     except KeyboardInterrupt:
         progress.close()
         click.echo("motioner: interrupted; finished files are stored, rerun to resume", err=True)
