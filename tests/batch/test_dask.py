@@ -56,3 +56,28 @@ def test_dask_unordered_has_the_same_records(cluster, corpus):
 def test_local_pool_output_equals_single_process(corpus):
     pdfs = _pdfs(corpus)
     assert _tag(*pdfs, "--jobs", "2") == _tag(*pdfs, "--jobs", "1", "--timeout", "0")
+
+
+def test_index_on_dask_fills_the_same_database(cluster, corpus, tmp_path):
+    import sqlite3
+
+    pdfs = _pdfs(corpus, 6)
+    single, on_dask = tmp_path / "single.db", tmp_path / "dask.db"
+    for db, extra in (
+        (single, ["--jobs", "1"]),
+        (on_dask, ["--scheduler", cluster.scheduler_address]),
+    ):
+        result = CliRunner().invoke(
+            main, ["index", *pdfs, "--db", str(db), "--no-semantic", *extra]
+        )
+        assert result.exit_code in (0, 1), result.output
+    q = "SELECT source, sha256, doc_type, title, outcome, parties FROM documents ORDER BY source"
+    a, b = sqlite3.connect(single), sqlite3.connect(on_dask)
+    try:
+        rows = a.execute(q).fetchall()
+        assert len(rows) >= 5
+        assert b.execute(q).fetchall() == rows
+        assert b.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        a.close()
+        b.close()
