@@ -201,13 +201,19 @@ def index_command(paths, db, jobs, ocr, max_pages, timeout, scheduler, prune, no
     changed = counts["new"] + counts["replaced"] + counts["removed"]
     if not no_semantic:
         from nlp_motioner.search import load_model
-        from nlp_motioner.search.semantic import fit_store
+        from nlp_motioner.search.semantic import update_store
 
         loaded = load_model(store)
         stale = loaded is None or loaded[1].get("generation") != store.generation
         if (changed or stale) and store.counts()["units"]:
-            info = fit_store(store)
-            if info["fitted"]:
+            info = update_store(store)
+            if info["fitted"] and info["mode"] == "folded":
+                click.echo(
+                    f"semantic model: folded in {info['new_units']} new units "
+                    f"({info['units']} in all; refitted when a fifth are folded in) "
+                    f"({info['seconds']} s)"
+                )
+            elif info["fitted"]:
                 click.echo(
                     f"semantic model: {info['units']} units, {info['dimensions']} dimensions, "
                     f"{info['vocabulary']} stems ({info['seconds']} s)"

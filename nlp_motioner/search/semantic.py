@@ -108,7 +108,7 @@ class SemanticModel:
         return (v / norm).astype(np.float32) if norm > 0 else None
 
     # -- persistence ------------------------------------------------------------------------
-    def save(self, db_path: str, *, generation: int) -> None:
+    def save(self, db_path: str, *, generation: int, folded: int = 0) -> None:
         npz_path, json_path = model_paths(db_path)
         vocab = sorted(self.vocabulary_, key=self.vocabulary_.get)
         # Both files carry the same id: a run killed between the two renames leaves a pair
@@ -127,6 +127,7 @@ class SemanticModel:
             "format": FORMAT_VERSION,
             "fit_id": fit_id,
             "generation": generation,
+            "folded": folded,
             "n_components": int(self.components_.shape[0]),
             "params": {
                 "n_components": self.n_components,
@@ -195,6 +196,47 @@ def fit_store(store: Store, **params: Any) -> dict[str, Any]:
         "fitted": True,
         "units": len(unit_ids),
         "documents": len(set(owners)),
+        "dimensions": int(model.components_.shape[0]),
+        "vocabulary": len(model.vocabulary_),
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+
+
+def update_store(store: Store, *, max_folded: float = 0.2, **params: Any) -> dict[str, Any]:
+    """Bring the saved model up to date with `store` as cheaply as is sound.
+
+    Units added since the last fit are folded in (projected with the fitted vocabulary and
+    components), and removed units dropped; the model is refitted from scratch when there
+    is none yet, or when the folded-in units since the last fit exceed `max_folded` of all.
+    """
+    t0 = time.perf_counter()
+    loaded = SemanticModel.load(store.path)
+    if loaded is None:
+        return {**fit_store(store, **params), "mode": "fitted"}
+    model, meta = loaded
+    ids = np.fromiter(
+        (r[0] for r in store.conn.execute("SELECT id FROM units ORDER BY id")), dtype=np.int64
+    )
+    known = np.isin(ids, model.unit_ids_)
+    new_ids = ids[~known]
+    folded = int(meta.get("folded", 0)) + int(new_ids.size)
+    if ids.size == 0 or folded > max_folded * ids.size:
+        return {**fit_store(store, **params), "mode": "fitted"}
+    vectors = np.zeros((ids.size, model.components_.shape[0]), dtype=np.float32)
+    if known.any():
+        vectors[known] = model.unit_vectors_[np.searchsorted(model.unit_ids_, ids[known])]
+    if new_ids.size:
+        new_rows = {int(u): i for i, u in enumerate(ids) if not known[i]}
+        for unit_id, _, text in store.iter_unit_texts(new_ids.tolist()):
+            vectors[new_rows[unit_id]] = model.transform_tokens(text.split())
+    model.unit_ids_ = ids
+    model.unit_vectors_ = vectors
+    model.save(store.path, generation=store.generation, folded=folded)
+    return {
+        "fitted": True,
+        "mode": "folded",
+        "units": int(ids.size),
+        "new_units": int(new_ids.size),
         "dimensions": int(model.components_.shape[0]),
         "vocabulary": len(model.vocabulary_),
         "seconds": round(time.perf_counter() - t0, 2),

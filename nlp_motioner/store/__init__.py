@@ -248,13 +248,22 @@ class Store:
         return row[0] if row else None
 
     # -- units for search -------------------------------------------------------------------
-    def iter_unit_texts(self) -> Iterator[tuple[int, int, str]]:
-        """(unit id, document id, stemmed title + body) for every search unit."""
-        for row in self.conn.execute(
+    def iter_unit_texts(self, ids: Iterable[int] | None = None) -> Iterator[tuple[int, int, str]]:
+        """(unit id, document id, stemmed title + body) for every search unit, or for `ids`."""
+        sql = (
             "SELECT u.id, u.document_id, f.title, f.body FROM units u "
-            "JOIN units_fts f ON f.rowid = u.id ORDER BY u.id"
-        ):
-            yield row[0], row[1], f"{row[2]} {row[3]}"
+            "JOIN units_fts f ON f.rowid = u.id"
+        )
+        if ids is None:
+            for row in self.conn.execute(sql + " ORDER BY u.id"):
+                yield row[0], row[1], f"{row[2]} {row[3]}"
+            return
+        wanted = sorted(int(i) for i in ids)
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.conn.execute(f"{sql} WHERE u.id IN ({marks}) ORDER BY u.id", chunk):
+                yield row[0], row[1], f"{row[2]} {row[3]}"
 
 
 # ---------------------------------------------------------------------------------------

@@ -182,3 +182,27 @@ def test_an_analyzer_change_rebuilds_the_index_identically(tmp_path, corpus, run
     with Store(db) as store:  # opening for writing rebuilds
         assert store.analyzer_ok
     assert snapshot(db)["units_fts"] == before
+
+
+def test_small_changes_fold_into_the_semantic_model(tmp_path, corpus_copy, run_index):
+    import json
+
+    import numpy as np
+
+    db = tmp_path / "m.db"
+    first = run_index(db, corpus_copy)
+    assert "semantic model: " in first.output and "folded" not in first.output
+    seed = corpus_copy / "seeds" / "001_57ee7757e7276fbf.txt"
+    with open(seed, "a", encoding="utf-8") as fh:
+        fh.write("\n\nTillägg om samverkan med polisen.\n")
+    second = run_index(db, corpus_copy)
+    assert "1 replaced" in second.output and "folded in 1 new units" in second.output
+    with Store(db, readonly=True) as store:
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM units ORDER BY id")]
+        generation = store.generation
+    with np.load(str(db) + ".lsa.npz", allow_pickle=False) as data:
+        assert data["unit_ids"].tolist() == ids
+        # The replaced file's unit has the highest id; its folded-in vector is a real one.
+        assert np.linalg.norm(data["unit_vectors"][-1]) > 0.99
+    meta = json.loads(open(str(db) + ".lsa.json", encoding="utf-8").read())
+    assert meta["generation"] == generation and meta["folded"] == 1
