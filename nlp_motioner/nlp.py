@@ -150,7 +150,9 @@ def _form(orth: int, strings: Any, stops: frozenset[str]) -> tuple[int, str]:
     if text[:1].isupper() and text[1:2].islower():
         # Capitalised: a name when next to another capitalised word, or inside a sentence
         # and unknown to the lexicon. The last character of the kind's lemma slot holds that.
-        return _CAPITAL, lem + ("\x00" if is_known(low) else "")
+        # A word the lexicon lemmatizes (directly or by a compound head: "Omsorgsnämnden")
+        # is a word, not a name.
+        return _CAPITAL, lem + ("\x00" if is_known(low) or lem != low else "")
     return _LOWER, lem
 
 
