@@ -11,7 +11,7 @@ import click
 
 from nlp_motioner.batch import WorkerStartError, iter_files, run
 from nlp_motioner.cli.options import batch_options, output_options, privacy_option, scheduler_option
-from nlp_motioner.cli.output import CsvWriter, TableWriter, open_output, write_jsonl
+from nlp_motioner.cli.output import CsvWriter, TableWriter, open_output, open_parquet, write_jsonl
 from nlp_motioner.privacy import mask_record
 from nlp_motioner.record import Document
 
@@ -147,6 +147,23 @@ TAG_COLUMNS = [
     "evidence",
     "error",
 ]
+# Parquet columns of a tag record; sections and items are stored as JSON strings.
+TAG_PARQUET = {
+    "source": "string",
+    "kind": "string",
+    "doc_type": "string",
+    "title": "string",
+    "date": "string",
+    "diarienummer": "strings",
+    "organisation": "string",
+    "parties": "strings",
+    "referral_bodies": "strings",
+    "outcome": "string",
+    "outcome_stage": "string",
+    "evidence": "string",
+    "page_count": "int",
+    "error": "string",
+}
 TAG_TABLE = [
     ("source", 40),
     ("doc_type", 17),
@@ -161,7 +178,7 @@ TAG_TABLE = [
 
 @click.command("tag")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@output_options(("jsonl", "csv", "table"), "jsonl")
+@output_options(("jsonl", "csv", "table", "parquet"), "jsonl")
 @batch_options
 @scheduler_option
 @privacy_option
@@ -181,14 +198,23 @@ def tag_command(
     Example:
         motioner tag corpus/ --format table
         motioner tag archive/ --jobs 2 --timeout 60 -o tags.jsonl
-        motioner tag archive/ --scheduler tcp://10.0.0.5:8786 -o tags.jsonl
+        motioner tag archive/ --scheduler tcp://10.0.0.5:8786 -f parquet -o tags.parquet
         motioner tag -- -konstigt-namn.pdf
     """
     failed = 0
     progress = Progress(enabled=True)
-    with open_output(output) as fh:
+    if fmt == "parquet" and not output:
+        raise click.UsageError("--format parquet needs --output FILE")
+    sink = (
+        open_parquet(output, TAG_PARQUET, ["sections", "items"])
+        if fmt == "parquet"
+        else open_output(output)
+    )
+    with sink as fh:
         writer: Any = None
-        if fmt == "csv":
+        if fmt == "parquet":
+            writer = fh
+        elif fmt == "csv":
             writer = CsvWriter(fh, TAG_COLUMNS + ["items"])
         elif fmt == "table":
             writer = TableWriter(fh, TAG_TABLE)
@@ -210,6 +236,8 @@ def tag_command(
                 report_error(rec["source"], error)
             if writer is None:
                 write_jsonl(fh, rec)
+            elif fmt == "parquet":
+                writer.write(rec)
             elif fmt == "csv":
                 rec["items"] = [
                     f"§{i['paragraph']} {i.get('outcome') or ''}".strip() for i in rec["items"]

@@ -98,3 +98,67 @@ class TableWriter:
 
     def write(self, record: dict[str, Any]) -> None:
         self._row({name: flat_value(record.get(name)) for name, _ in self.columns})
+
+
+class ParquetWriter:
+    """Streams records into one Parquet file in row groups; nested values are stored as JSON.
+
+    `columns` maps a field to "string", "int" or "strings" (a list of strings); any other
+    field of a record (lists of dicts such as sections and items) goes into a JSON string.
+    """
+
+    def __init__(
+        self, path: str, columns: dict[str, str], json_columns: list[str], batch_size: int = 1000
+    ) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        types = {"string": pa.string(), "int": pa.int64(), "strings": pa.list_(pa.string())}
+        fields = [pa.field(name, types[kind]) for name, kind in columns.items()]
+        fields += [pa.field(name, pa.string()) for name in json_columns]
+        self.schema = pa.schema(fields)
+        self.columns = columns
+        self.json_columns = json_columns
+        self.batch_size = batch_size
+        self._rows: list[dict[str, Any]] = []
+        self._pa = pa
+        self._writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+
+    def write(self, record: dict[str, Any]) -> None:
+        row = {name: record.get(name) for name in self.columns}
+        for name in self.json_columns:
+            row[name] = json.dumps(record.get(name), ensure_ascii=False)
+        self._rows.append(row)
+        if len(self._rows) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._rows:
+            self._writer.write_table(self._pa.Table.from_pylist(self._rows, schema=self.schema))
+            self._rows = []
+
+    def close(self) -> None:
+        self.flush()
+        self._writer.close()
+
+
+@contextlib.contextmanager
+def open_parquet(
+    path: str, columns: dict[str, str], json_columns: list[str]
+) -> Iterator[ParquetWriter]:
+    """A ParquetWriter on a temp file beside `path`, renamed into place only when the block completes."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".motioner-", suffix=".parquet.part", dir=directory)
+        os.close(fd)
+    except OSError as exc:
+        raise click.FileError(path, hint=exc.strerror or str(exc)) from None
+    try:
+        writer = ParquetWriter(tmp, columns, json_columns)
+        yield writer
+        writer.close()
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

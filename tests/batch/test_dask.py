@@ -81,3 +81,22 @@ def test_index_on_dask_fills_the_same_database(cluster, corpus, tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def test_dask_parquet_equals_local_jsonl(cluster, corpus, tmp_path):
+    import pyarrow.parquet as pq
+
+    pdfs = _pdfs(corpus, 6)
+    out = tmp_path / "tags.parquet"
+    result = CliRunner().invoke(
+        main,
+        ["tag", *pdfs, "--scheduler", cluster.scheduler_address, "-f", "parquet", "-o", str(out)],
+    )
+    assert result.exit_code in (0, 1), result.output
+    rows = pq.read_table(out).to_pylist()
+    single = _tag(*pdfs, "--jobs", "1", "--timeout", "0")
+    assert [r["source"] for r in rows] == pdfs
+    for row, rec in zip(rows, single):
+        assert json.loads(row.pop("items")) == rec["items"]
+        assert json.loads(row.pop("sections")) == rec["sections"]
+        assert row == {k: rec.get(k) for k in row}
