@@ -354,7 +354,9 @@ def search(
             scored.append((weight, uid, kw.get(uid, 0.0), sem.get(uid, 0.0)))
         scored.sort(key=lambda t: (-t[0], t[1]))
         hits = _hydrate_hits(store, scored, q, limit, _masker(mask), has_semantic=bool(sem))
-        if not hits and q.match is not None:
+        if not hits and q.match is None:
+            notes.append("the query has no searchable words (only punctuation or stop words)")
+        elif not hits:
             notes.append(
                 "no document matches the query" + (" and filters" if filters.any() else "")
             )
