@@ -34,10 +34,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# Longer fuzzing than `make test` does: FUZZ_EXAMPLES per property (hypothesis).
-FUZZ_EXAMPLES ?= 5000
+# Longer fuzzing than `make test` does (hypothesis profile motioner-fuzz, 5,000 examples
+# per property; `make fuzz FUZZ_EXAMPLES=N` for another number).
 fuzz: $(STAMP)
-	MOTIONER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/fuzz
+	MOTIONER_FUZZ_PROFILE=motioner-fuzz MOTIONER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/fuzz
 
 lint: $(STAMP)
 	$(BIN)/ruff check nlp_motioner tests benchmarks

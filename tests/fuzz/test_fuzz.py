@@ -1,8 +1,8 @@
 """Fuzzing: no input makes the reader, structure parser, taggers, masking or the search
 query parser raise, hang or break their output invariants.
 
-Brief in `make test` (40 examples each); `make fuzz` runs thousands:
-MOTIONER_FUZZ_EXAMPLES sets the number.
+Brief in `make test` (profile motioner-ci, 40 examples each); `make fuzz` uses the
+motioner-fuzz profile (5,000 each). MOTIONER_FUZZ_EXAMPLES overrides the number.
 """
 
 from __future__ import annotations
@@ -19,10 +19,22 @@ from nlp_motioner.record import Document
 from nlp_motioner.structure import structure
 from nlp_motioner.tag import tag
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("MOTIONER_FUZZ_EXAMPLES", "40")),
+# Two hypothesis profiles, registered here and applied only to these tests (loading one
+# globally would change other test modules): brief for `make test`, long for `make fuzz`.
+settings.register_profile(
+    "motioner-ci",
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("motioner-fuzz", settings.get_profile("motioner-ci"), max_examples=5000)
+FUZZ = settings(
+    settings.get_profile(os.environ.get("MOTIONER_FUZZ_PROFILE", "motioner-ci")),
+    **(
+        {"max_examples": int(os.environ["MOTIONER_FUZZ_EXAMPLES"])}
+        if os.environ.get("MOTIONER_FUZZ_EXAMPLES")
+        else {}
+    ),
 )
 
 # Words and marks that steer the parsers into their interesting branches.
