@@ -314,9 +314,9 @@ def search(
             try:
                 kw = dict(_fts(store, q.match, filters, CANDIDATES))
                 loose = or_query(q)
-                # Too few hits for all the words: without a semantic model to fill in,
-                # accept documents with any of them (at half weight).
-                if len(kw) < limit and loose and model_info is None:
+                # Too few documents have all the words: also rank those with any of them,
+                # at half weight (a § about "kameraövervakning" for "trygghet kameraövervakning").
+                if len(kw) < limit and loose:
                     for uid, s in _fts(store, loose, filters, CANDIDATES):
                         kw.setdefault(uid, s * 0.5)
             except sqlite3.OperationalError as exc:  # should not happen: terms are quoted
