@@ -120,14 +120,15 @@ def main() -> None:
     base_cpu = results[0][1]["cpu"]
     print()
     print(
-        "| method | wall s | pages/s | × raw pypdfium2 | CPU s | pages/CPU-s | peak RSS MiB (largest / all) |"
+        "| method | wall s | pages/s | × raw pypdfium2 | CPU s | cores obtained | pages/CPU-s "
+        "| peak RSS MiB (largest / all) |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for name, r in results:
         cpu = r["cpu"]
         print(
             f"| {name} | {r['wall']:.1f} | {pages / r['wall']:.0f} | {base / r['wall']:.2f} | "
-            f"{cpu:.1f} | {pages / cpu:.0f} | "
+            f"{cpu:.1f} | {cpu / r['wall']:.2f} | {pages / cpu:.0f} | "
             f"{r['peak_rss_mib']:.0f} / {r['peak_tree_mib']:.0f} |"
         )
     by = dict(results)
