@@ -110,3 +110,11 @@ def test_public_read_returns_serializable_record(corpus: Path):
     assert again == doc
     kinds = [s.kind for s in doc.sections]
     assert "forslag_till_beslut" in kinds and "arendebeskrivning" in kinds
+
+
+def test_json_data_that_is_no_riksdagen_record_is_refused():
+    doc = read_bytes(b'[{"id": 1, "title": "Motion om cyklar"}]', "arenden.json")
+    assert doc.kind == "json"
+    assert doc.error.startswith("JSON data, not a document")
+    # Prose that merely starts with a brace is still text.
+    assert read_bytes(b"{Utkast} Motion om cyklar", "x.txt").kind == "text"

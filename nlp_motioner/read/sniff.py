@@ -8,6 +8,7 @@ PDF = "pdf"
 HTML = "html"
 TEXT = "text"
 RIKSDAGEN = "riksdagen"
+JSON = "json"
 EMPTY = "empty"
 UNKNOWN = "unknown"
 
@@ -36,9 +37,17 @@ def sniff(head: bytes) -> str:
         return HTML
     if stripped.startswith(b"{") and b'"dokumentstatus"' in stripped[:4096]:
         return RIKSDAGEN
+    if stripped.startswith((b"{", b"[")) and _json_like(stripped[:4096]):
+        return JSON
     if _looks_binary(body):
         return UNKNOWN
     return TEXT
+
+
+def _json_like(head: bytes) -> bool:
+    """A JSON object or array opening ('{"' or '[{' / '["' / '[1'), not prose in braces."""
+    body = head.lstrip(b"{[ \t\r\n")
+    return body[:1] in (b'"', b"{", b"[") or body[:1].isdigit() or head.strip() in (b"{}", b"[]")
 
 
 def _looks_binary(data: bytes) -> bool:
