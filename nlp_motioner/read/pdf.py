@@ -119,7 +119,9 @@ def _pdfium_lines(doc_handle, n_pages: int) -> list[RawLine]:
                     name = buf.value
                     bold = bold_by_font.get(name)
                     if bold is None:
-                        bold = bold_by_font[name] = bool(_BOLD_NAME.search(name.decode("latin-1", "replace")))
+                        bold = bold_by_font[name] = bool(
+                            _BOLD_NAME.search(name.decode("latin-1", "replace"))
+                        )
                     # The weight is 0 for non-embedded standard fonts, so the name comes first.
                     if not bold:
                         bold = get_weight(textpage, first) >= 600
