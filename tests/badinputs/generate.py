@@ -277,6 +277,11 @@ def build(dest: str | os.PathLike[str] | None) -> list[Case]:
         bytes((i * 7919 + 13) % 256 for i in range(65536)),
         Case("skrap.bin", error="unknown file format"),
     )
+    put(
+        "data-som-pdf.pdf",
+        b'{"rows": [{"id": 1, "text": "inte ett dokument"}]}',
+        Case("data-som-pdf.pdf", error="JSON data, not a document"),
+    )
     put("utf16.txt", TEXT.encode("utf-16"), Case("utf16.txt", contains="cykelvägnätet"))
     put("cp1252.txt", TEXT.encode("cp1252"), Case("cp1252.txt", contains="cykelvägnätet"))
     put(
