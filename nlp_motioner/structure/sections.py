@@ -24,14 +24,16 @@ class Heading:
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> list[tuple[str, str]]:
-    """(phrase, kind) pairs, longest phrase first so the most specific kind wins."""
-    pairs = [
-        (phrase, kind)
-        for kind, phrases in load_toml("structure/headings.toml")["kinds"].items()
-        for phrase in phrases
-    ]
-    return sorted(pairs, key=lambda p: -len(p[0]))
+def _vocabulary() -> dict[str, str]:
+    """phrase -> kind; a phrase listed under two kinds keeps the first."""
+    table: dict[str, str] = {}
+    for kind, phrases in load_toml("structure/headings.toml")["kinds"].items():
+        for phrase in phrases:
+            table.setdefault(phrase, kind)
+    return table
+
+
+_SPLIT = re.compile(r"[ :]")
 
 
 def _normalize(text: str) -> str:
@@ -42,10 +44,14 @@ def _normalize(text: str) -> str:
 def heading_kind(text: str) -> tuple[str | None, bool]:
     """Return (kind, exact) for a heading text; kind is None when no phrase matches."""
     norm = _normalize(text)
-    for phrase, kind in _vocabulary():
-        if norm == phrase:
-            return kind, True
-        if norm.startswith(phrase + " ") or norm.startswith(phrase + ":"):
+    vocabulary = _vocabulary()
+    if norm in vocabulary:
+        return vocabulary[norm], True
+    # Prefixes that end before a space or colon, longest first: the most specific phrase wins.
+    # A dict lookup per split point keeps this linear in the line, not in the vocabulary.
+    for m in reversed(list(_SPLIT.finditer(norm))):
+        kind = vocabulary.get(norm[: m.start()])
+        if kind:
             return kind, False
     for phrase, kind in _contained():
         if phrase in norm:
