@@ -154,9 +154,10 @@ def _seed_vocab_terms(seed: SeedTheme, vocab: dict[str, int]) -> list[int]:
             patterns.append(fnmatch.translate(term))
             continue
         toks = [t for t in nlp.content_lemmas(term) if t not in _procedural()]
-        for t in toks:
-            if t in vocab:
-                cols.add(vocab[t])
+        if len(toks) == 1 and toks[0] in vocab:
+            cols.add(vocab[toks[0]])
+        # A phrase reaches its two-word phrases only: "våld i nära relationer" must not make
+        # "nära" on its own a seed word.
         for a, b in zip(toks, toks[1:]):
             if f"{a} {b}" in vocab:
                 cols.add(vocab[f"{a} {b}"])
@@ -192,8 +193,8 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         seed_threshold: float = 0.08,
         seed_min_docs: int = 2,
         seed_name_min: float = 0.02,
-        seed_name_lift: float = 2.0,
-        seed_name_top: int = 20,
+        seed_name_lift: float = 1.5,
+        seed_name_top: int = 10,
         secondary_min: float = 0.1,
         secondary_ratio: float = 0.5,
         max_secondary: int = 3,
@@ -490,20 +491,19 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         ctf = self._class_tfidf(counts, labels, k)
         self.class_tfidf_ = ctf
         sizes = np.bincount(labels, minlength=k)
-        # Which seed each theme is (one seed per theme at most). A theme that grew from a
-        # seed's centre keeps the seed's name while its texts still lean to that seed; the
-        # other themes may take a still unused seed that is their strongest.
+        # Which seed each theme is (one seed per theme at most). A seed may name a theme
+        # whose texts lean to it (mean seed score and lift over the corpus) and whose
+        # distinctive terms include one of the seed's terms; among those, the seed goes to
+        # the theme that holds most of the seed's weight, so "skola" names the big school
+        # theme rather than a small one about one school matter.
         seed_for: dict[int, int] = {}
         if S.shape[1]:
             M = np.zeros((k, S.shape[1]))
             for c in range(k):
                 if sizes[c]:
                     M[c] = S[labels == c].mean(axis=0)
-            # Lift: how much more this theme's texts lean to a seed than texts on average do.
             lift = M / np.maximum(S.mean(axis=0, keepdims=True), 1e-9)
             ok = (M >= self.seed_name_min) & (lift >= self.seed_name_lift)
-            # A seed's name must also be backed by the theme's own vocabulary: one of the
-            # seed's terms among the theme's most distinctive terms.
             top = np.argsort(-ctf, axis=1, kind="stable")[:, : self.seed_name_top]
             seed_cols = [set(self.seed_vectors_[j].indices.tolist()) for j in range(S.shape[1])]
             for c in range(k):
@@ -511,20 +511,14 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
                 for j in range(S.shape[1]):
                     if ok[c, j] and not (distinctive & seed_cols[j]):
                         ok[c, j] = False
-            for c, j in enumerate(seed_of_centre[:k]):
-                if ok[c, j]:
-                    seed_for[c] = j
-            free_rows = [c for c in range(k) if c not in seed_for]
-            free_cols = [j for j in range(S.shape[1]) if j not in set(seed_for.values())]
-            if free_rows and free_cols:
+            mass = np.where(ok, M * sizes[:, None], 0.0)
+            if mass.any():
                 from scipy.optimize import linear_sum_assignment
 
-                sub = M[np.ix_(free_rows, free_cols)]
-                rows, cols = linear_sum_assignment(-sub)
+                rows, cols = linear_sum_assignment(-mass)
                 for r, c in zip(rows, cols):
-                    row, col = free_rows[r], free_cols[c]
-                    if ok[row, col] and lift[row].argmax() == col:
-                        seed_for[row] = col
+                    if ok[r, c]:
+                        seed_for[int(r)] = int(c)
         themes = []
         for c in range(k):
             top = self._label_terms(ctf[c], 10)
