@@ -13,6 +13,7 @@ plain subprocesses, not multiprocessing children, so they also work inside Dask 
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import pickle
 import subprocess
@@ -71,8 +72,11 @@ def _walk(root: Path, seen: set[str]) -> Iterator[str]:
     except OSError:
         yield os.fspath(root)  # unreadable directory: let the reader report it
         return
+    ignored = _ignore_patterns(root)
     for entry in entries:
         if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
+            continue
+        if any(fnmatch.fnmatchcase(entry.name, pat) for pat in ignored):
             continue
         try:
             is_dir = entry.is_dir()
@@ -82,6 +86,23 @@ def _walk(root: Path, seen: set[str]) -> Iterator[str]:
             yield from _walk(Path(entry.path), seen)
         else:
             yield entry.path
+
+
+IGNORE_FILE = ".motionerignore"
+
+
+def _ignore_patterns(directory: Path) -> list[str]:
+    """Names to skip in this directory, one glob per line of its `.motionerignore`.
+
+    Archives hold files that are not documents (label files, checksums, notes); listing
+    them here keeps a directory walk from reporting each as a failed document.
+    """
+    try:
+        text = (directory / IGNORE_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    lines = (line.strip().rstrip("/") for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def _error_doc(path: str, error: str) -> Document:

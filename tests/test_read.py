@@ -118,3 +118,16 @@ def test_json_data_that_is_no_riksdagen_record_is_refused():
     assert doc.error.startswith("JSON data, not a document")
     # Prose that merely starts with a brace is still text.
     assert read_bytes(b"{Utkast} Motion om cyklar", "x.txt").kind == "text"
+
+
+def test_directory_walk_honours_motionerignore(tmp_path: Path):
+    from nlp_motioner.batch import iter_files
+
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "gold.jsonl").write_text("{}\n")
+    (tmp_path / "NOTES.md").write_text("not a document\n")
+    (tmp_path / "motion.txt").write_text(TEXT)
+    names = lambda: sorted(Path(p).name for p in iter_files([tmp_path]))  # noqa: E731
+    assert names() == ["NOTES.md", "gold.jsonl", "motion.txt"]
+    (tmp_path / ".motionerignore").write_text("# not documents\nlabels/\n*.md\n")
+    assert names() == ["motion.txt"]

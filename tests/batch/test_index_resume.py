@@ -46,7 +46,10 @@ def archive(tmp_path, corpus) -> tuple[Path, int]:
     files = [
         p
         for p in sorted(corpus.rglob("*"))
-        if p.is_file() and "labels" not in p.parts and p.name != "README.md"
+        if p.is_file()
+        and "labels" not in p.parts
+        and p.name != "README.md"
+        and not p.name.startswith(".")  # hidden files are never walked
     ]
     root = tmp_path / "arkiv"
     for i in range(COPIES):

@@ -44,7 +44,7 @@ def pnr_db(tmp_path):
 def test_frames_are_dataframes_with_lists(corpus_db):
     dfs = frames(corpus_db)
     docs, items, sections = dfs["documents"], dfs["items"], dfs["sections"]
-    assert isinstance(docs, pd.DataFrame) and len(docs) == 27
+    assert isinstance(docs, pd.DataFrame) and len(docs) == 22
     assert {"source", "doc_type", "date", "parties", "outcome", "text"} <= set(docs.columns)
     assert all(isinstance(v, list) for v in docs["parties"])
     assert len(items) > 0 and set(items["document_id"]) <= set(docs["id"])
@@ -56,10 +56,10 @@ def test_export_formats(corpus_db, run_cli, tmp_path):
         out = tmp_path / f"docs.{fmt}"
         r = run_cli("export", "--db", str(corpus_db), "--format", fmt, "-o", str(out))
         assert r.exit_code == 0, r.output
-    assert len(pd.read_parquet(tmp_path / "docs.parquet")) == 27
-    assert len(pd.read_csv(tmp_path / "docs.csv")) == 27
+    assert len(pd.read_parquet(tmp_path / "docs.parquet")) == 22
+    assert len(pd.read_csv(tmp_path / "docs.csv")) == 22
     lines = (tmp_path / "docs.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 27 and isinstance(json.loads(lines[0])["parties"], list)
+    assert len(lines) == 22 and isinstance(json.loads(lines[0])["parties"], list)
     r = run_cli(
         "export",
         "--db",
