@@ -92,7 +92,8 @@ class TableWriter:
         for name, width in self.columns:
             text = " ".join(str(values.get(name, "")).split())
             if len(text) > width:
-                text = text[: width - 1] + "…"
+                # A path is told apart by its end (the file name), anything else by its start.
+                text = "…" + text[-(width - 1) :] if name == "source" else text[: width - 1] + "…"
             cells.append(text.ljust(width))
         self.fh.write("  ".join(cells).rstrip() + "\n")
 
