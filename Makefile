@@ -39,6 +39,17 @@ test: $(STAMP)
 fuzz: $(STAMP)
 	MOTIONER_FUZZ_PROFILE=motioner-fuzz MOTIONER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/fuzz
 
+# The reference theme model: fitted on the silver case file when ../shared/corpus is
+# present, else on the bundled corpus. See models/MODEL_CARD.md.
+CASES := ../shared/corpus/alingsas/arenden-dev.json
+models: $(STAMP)
+	@if [ -f $(CASES) ]; then \
+		$(BIN)/motioner themes fit --cases $(CASES) --model models/themes --fresh && \
+		$(BIN)/motioner eval themes $(CASES); \
+	else \
+		$(BIN)/motioner themes fit corpus/ --model models/themes --fresh; \
+	fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check nlp_motioner tests benchmarks
 	$(BIN)/ruff format --check nlp_motioner tests benchmarks

@@ -92,6 +92,11 @@ def themes_group() -> None:
 @click.option("--no-seeds", is_flag=True, help="Fit without seed themes.")
 @click.option("--fresh", is_flag=True, help="Do not reuse theme IDs from an existing model.")
 @click.option(
+    "--cases",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Fit over a case file in the format of arenden.json (title + step quotes per case).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=int,
@@ -99,7 +104,7 @@ def themes_group() -> None:
     show_default=True,
     help="Worker processes when reading PATHS.",
 )
-def fit_command(paths, db, model_dir, k, seeds, no_seeds, fresh, jobs) -> None:
+def fit_command(paths, db, model_dir, k, seeds, no_seeds, fresh, cases, jobs) -> None:
     """Fit themes over the indexed documents and § items (or over PATHS).
 
     Without PATHS the units come from the database: each § item of minutes, and each
@@ -110,10 +115,20 @@ def fit_command(paths, db, model_dir, k, seeds, no_seeds, fresh, jobs) -> None:
     Example:
         motioner themes fit --db motioner.db --k auto
         motioner themes fit corpus/ --k 12 --seeds my-themes.toml --model models/themes
+        motioner themes fit --cases arenden.json --model models/themes
     """
-    from nlp_motioner.themes import ThemeModel, fit_themes, units_from_paths, units_from_store
+    from nlp_motioner.themes import (
+        ThemeModel,
+        fit_themes,
+        units_from_cases,
+        units_from_paths,
+        units_from_store,
+    )
 
-    if paths:
+    if cases:
+        units = units_from_cases(cases)
+        db_path = db
+    elif paths:
         units = units_from_paths(paths, jobs=jobs)
         db_path = db
     else:

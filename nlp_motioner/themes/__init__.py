@@ -9,6 +9,7 @@ from nlp_motioner.themes.api import (
     ThemeModel,
     corpus_hash,
     fit_themes,
+    units_from_cases,
     units_from_documents,
     units_from_paths,
     units_from_store,
@@ -33,5 +34,6 @@ __all__ = [
     "make_theme_pipeline",
     "units_from_documents",
     "units_from_paths",
+    "units_from_cases",
     "units_from_store",
 ]

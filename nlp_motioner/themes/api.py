@@ -43,6 +43,7 @@ __all__ = [
     "fit_themes",
     "units_from_documents",
     "units_from_paths",
+    "units_from_cases",
     "units_from_store",
 ]
 
@@ -115,6 +116,45 @@ def units_from_paths(
     from nlp_motioner.batch import iter_files, run
 
     return units_from_documents(run(iter_files([os.fspath(p) for p in paths]), jobs=jobs))
+
+
+def units_from_cases(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Theme units from a case file in the format of `arenden.json`: one per case.
+
+    The text is the title plus the quotes of the case's steps, as `motioner eval themes`
+    uses; the date and outcome come from the case's last step with one.
+    """
+    from nlp_motioner.themes.evaluate import case_text
+
+    with open(path, encoding="utf-8-sig") as fh:
+        data = json.load(fh)
+    if isinstance(data, dict):
+        data = data.get("arenden") or data.get("cases") or list(data.values())
+    units: list[dict[str, Any]] = []
+    for case in data if isinstance(data, list) else []:
+        if not isinstance(case, dict) or not case.get("id"):
+            continue
+        steps = [s for s in case.get("steps") or [] if isinstance(s, dict)]
+        dated = [s for s in steps if s.get("date")]
+        decided = [s for s in steps if s.get("decision")]
+        parties = sorted(
+            {str(i.get("party")) for i in case.get("initiators") or [] if i.get("party")}
+        )
+        units.append(
+            {
+                "id": str(case["id"]),
+                "source": str(path),
+                "paragraph": None,
+                "title": case.get("title"),
+                "date": dated[-1]["date"] if dated else None,
+                "parties": parties,
+                "outcome": decided[-1]["decision"] if decided else None,
+                "organisation": None,
+                "doc_type": case.get("initiativ_typ"),
+                "text": case_text(case),
+            }
+        )
+    return units
 
 
 def units_from_store(

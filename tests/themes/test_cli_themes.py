@@ -80,3 +80,45 @@ def test_fit_from_the_database(corpus: Path, tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)
+
+
+def test_fit_from_a_case_file(tmp_path: Path) -> None:
+    from nlp_motioner.themes import units_from_cases
+
+    cases = [
+        {
+            "id": f"c{i}",
+            "title": title,
+            "initiators": [{"name": "A", "party": party}] if party else [],
+            "steps": [{"date": f"202{i % 5}-01-15", "decision": "bifall", "quote": quote}],
+        }
+        for i, (title, quote, party) in enumerate(
+            [
+                (
+                    "Nattvandring i centrum",
+                    "Stöd till föreningar som nattvandrar för ökad trygghet.",
+                    "S",
+                ),
+                (
+                    "Trygghet i parker",
+                    "Belysning och nattvandring ska öka tryggheten för unga.",
+                    "M",
+                ),
+                ("Ny förskola", "Förskola och skola byggs i Sörhaga för fler barn.", None),
+                ("Skolskjuts", "Skolskjuts för elever i grundskola och förskoleklass.", None),
+                ("Hemtjänst", "Äldreomsorg och hemtjänst utökas för äldre.", "V"),
+                ("Särskilt boende", "Äldreomsorg: nytt särskilt boende för äldre.", None),
+            ]
+        )
+    ]
+    path = tmp_path / "arenden.json"
+    path.write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
+    units = units_from_cases(path)
+    assert [u["id"] for u in units] == [f"c{i}" for i in range(6)]
+    assert units[0]["parties"] == ["S"] and units[0]["outcome"] == "bifall"
+    assert units[0]["text"].startswith("Nattvandring i centrum.")
+    result = CliRunner().invoke(
+        main, ["themes", "fit", "--cases", str(path), "--k", "3", "--model", str(tmp_path / "m")]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "m" / "themes.json").exists()
