@@ -75,7 +75,7 @@ def scheduler_option(fn: Callable[..., Any]) -> Callable[..., Any]:
         "--scheduler",
         metavar="ADDRESS",
         help="Run on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786); --jobs is then "
-        "ignored. Workers need nlp_motioner installed and the same paths. See docs/limits.md.",
+        "ignored. Workers need nlp_motioner installed and the same paths. See the README section 'Running on a Dask cluster'.",
     )(fn)
 
 

@@ -82,7 +82,9 @@ def read_bytes(
         if kind == _sniff.EMPTY:
             raise ReadError("empty file")
         if kind == _sniff.JSON:
-            raise ReadError("JSON data, not a document (only Riksdagen dokumentstatus records are read)")
+            raise ReadError(
+                "JSON data, not a document (only Riksdagen dokumentstatus records are read)"
+            )
         if kind == _sniff.UNKNOWN:
             raise ReadError("unknown file format (not PDF, HTML, JSON or text)")
         if kind == _sniff.PDF:

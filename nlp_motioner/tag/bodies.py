@@ -216,7 +216,9 @@ def _from_lists(text: str) -> list[str]:
                 continue
             bare = _ITEM_PREFIX.sub("", item)
             # Stops are sub-headings ("Sakägare"), not a wrapped sentence that starts with the word.
-            if (len(bare) <= 40 and any(p.search(bare) for p in _LIST_STOP)) or item.startswith("#"):
+            if (len(bare) <= 40 and any(p.search(bare) for p in _LIST_STOP)) or item.startswith(
+                "#"
+            ):
                 break
             if any(p.search(item) for p in _LIST_SKIP) or any(p.search(item) for p in _LIST_HEAD):
                 continue
