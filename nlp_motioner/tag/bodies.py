@@ -24,7 +24,9 @@ _ROUTINE = {r.lower() for r in _LEX["routine"]}
 # "Älvsjö stadsdelsnämnd", "säkerhetsenheten", "Alingsåshem AB", "Länsstyrelsen".
 _WORD = r"[A-ZÅÄÖa-zåäöéü][a-zåäöéü]*"
 _BODY = re.compile(
-    r"(?:(?:[A-ZÅÄÖ][a-zåäö]+-\s(?:och|eller)\s)?(?:[A-ZÅÄÖ][a-zåäö]+\s)?(?:[A-ZÅÄÖa-zåäö][a-zåäö]*?)?(?:"
+    # Mid-sentence names are often lower case ("remitterats till tekniska nämnden",
+    # "vård- och omsorgsnämnden"); a lower-case first word must look like an adjective.
+    r"(?:(?:[A-ZÅÄÖa-zåäö][a-zåäö]+-\s(?:och|eller)\s)?(?:[A-ZÅÄÖ][a-zåäö]+\s|[a-zåäö]+(?:iska|ska|ala|ella|iva|ära)\s)?(?:[A-ZÅÄÖa-zåäö][a-zåäö]*?)?(?:"
     + _SUFFIX
     + r")"
     r"(?:\s+för\s+[a-zåäöA-ZÅÄÖ][a-zåäö]+(?:\s+[a-zåäö]+)?)?"

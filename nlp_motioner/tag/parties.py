@@ -78,7 +78,10 @@ _MATTER = re.compile(
 _INITIATING = re.compile(
     r"(?:lämna[rt]?|väckt[e]?|väcker|inlämna[dt]?|ställ[et]r?|har\s+\w+\s+lämnat)[^.]{0,120}?"
     r"(?:motion|medborgarförslag|initiativ|interpellation|fråga)"
-    r"|(?:motion|medborgarförslag|initiativärende|interpellation)[^.]{0,40}?(?:av|från)\s",
+    r"|(?:motion|medborgarförslag|initiativärende|interpellation)[^.]{0,40}?(?:av|från)\s"
+    # "X (V) och Y (V) har i en motion föreslagit ...", "Motionärerna X (S) ..."
+    r"|\bi\s+(?:en|sin|sitt|ett)\s+(?:gemensam\s+)?(?:motion|medborgarförslag|initiativ\w*|interpellation)\b"
+    r"|\bmotionär(?:en|erna)\b",
     re.IGNORECASE,
 )
 

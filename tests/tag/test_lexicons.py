@@ -142,6 +142,18 @@ def test_routine_referral_to_kommunstyrelsen_is_not_a_body():
             "Kultur- och utbildningsnämnden har behandlat ärendet den 22 april 2026, § 48.",
             "Kultur- och utbildningsnämnden",
         ),
+        # Mid-sentence names in lower case, passive and adverb variants.
+        ("Motionen har remitterats till tekniska nämnden för yttrande.", "Tekniska nämnden"),
+        (
+            "Motionen har överlämnats till vård- och omsorgsnämnden för yttrande.",
+            "Vård- och omsorgsnämnden",
+        ),
+        (
+            "Yttrande har även inhämtats från kultur- och fritidsnämnden.",
+            "Kultur- och fritidsnämnden",
+        ),
+        ("Barn- och ungdomsnämnden har yttrat sig över motionen.", "Barn- och ungdomsnämnden"),
+        ("Förvaltningen har begärt in yttrande från sociala nämnden.", "Sociala nämnden"),
     ],
 )
 def test_referral_trigger_sentences(sentence, body):
@@ -174,6 +186,27 @@ def test_referral_list_after_intro_sentence_and_column_header():
 def test_unnumbered_list_of_bodies():
     text = "Till följande nämnder för yttrande:\nKommunstyrelsen\nSocialnämnden\nTill kommunfullmäktige för kännedom\n"
     assert find_bodies(_doc(text)) == ["Kommunstyrelsen", "Socialnämnden"]
+
+
+def test_lower_case_word_before_a_body_must_look_like_an_adjective():
+    # "till nämnden" is no body name; "tekniska nämnden" is.
+    assert split_bodies("skickades till nämnden") == []
+    assert split_bodies("socialnämnden och tekniska nämnden") == [
+        "Socialnämnden",
+        "Tekniska nämnden",
+    ]
+
+
+def test_reply_names_the_motion_signers_parties():
+    from nlp_motioner.tag.parties import initiator_parties
+
+    text = (
+        "Tjänsteskrivelse\nSvar på motion om gratis kollektivtrafik\nÄrendet\n"
+        "Anna Svensson (V) och Lars Ek (V) har i en motion föreslagit gratis kollektivtrafik. "
+        "Ordförande Eva Berg (M) föreslår avslag.\n"
+    )
+    title = "Svar på motion om gratis kollektivtrafik"
+    assert initiator_parties(_doc(text), "tjansteskrivelse", title) == ["V"]
 
 
 def test_self_referral_names_the_writing_body():
