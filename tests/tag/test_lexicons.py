@@ -77,6 +77,14 @@ def test_local_party_keeps_its_abbreviation_only_after_a_persons_name():
         ("Strandskyddsdispens ges för nybyggnad.", "bifall"),
         ("Habiliteringsersättningen höjs med 89 procent.", "bifall"),
         ("Ärendet hänskjuts till kommunstyrelsens sammanträde den 1 juni 2026.", "procedural"),
+        ("Medborgarförslaget anses besvarat.", "besvarad"),
+        ("att bifalla motionens första att-sats och avslå den andra", "delvis_bifall"),
+        ("Ärendet avförs från dagordningen.", "information"),
+        ("Medborgarförslaget överlämnas till tekniska nämnden för beslut.", "remitterad"),
+        (
+            "Kommunfullmäktige beslutar att bifalla kommunstyrelsens förslag och avslå motionen.",
+            "avslag",
+        ),
     ],
 )
 def test_outcome_rules(text, label):
