@@ -9,7 +9,9 @@ queries are stemmed by the same function, so both sides always agree.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+from collections import Counter
 from functools import lru_cache
 
 import snowballstemmer
@@ -32,7 +34,7 @@ def stop_words() -> frozenset[str]:
 
 
 # Bump when facet_text or the tokenizing rules change: databases then rebuild their index.
-_RULES_VERSION = "2"
+_RULES_VERSION = "3"
 
 
 @lru_cache(maxsize=1)
@@ -126,3 +128,44 @@ def facet_text(
     for body in bodies:
         tokens.extend(facet_words("body", body))
     return " ".join(dict.fromkeys(tokens))
+
+
+# Impact tokens: for each stem that weighs heavily in a unit, one token in the `facets`
+# column naming the stem and a tier of its length-normalized frequency, so a query over
+# very common words can rank a small, high-scoring part of their posting lists first (see
+# search._fts). g = (4 * title tf + body tf) / (0.25 + 0.75 * tokens / IMPACT_REF_LENGTH),
+# the BM25 term-frequency part with k1 left out; tier = floor(2 * log2(g)), kept when g >= 4
+# (tier 4; one tier per half power of two) and capped at 9. Token: "im" + tier + stem,
+# e.g. "im6kommun". Computed from the unit alone, so indexing one file never touches others.
+IMPACT_REF_LENGTH = 300.0
+IMPACT_TITLE_WEIGHT = 4
+IMPACT_MIN_TIER = 4
+IMPACT_MAX_TIER = 9
+
+
+def impact_token(stem_: str, tier: int) -> str:
+    return f"im{tier}{stem_}"
+
+
+def impact_text(title_stems: list[str], body_stems: list[str]) -> str:
+    """The impact tokens of a unit with these stemmed title and body tokens."""
+    tf: Counter[str] = Counter(body_stems)
+    for s in title_stems:
+        tf[s] += IMPACT_TITLE_WEIGHT
+    if not tf:
+        return ""
+    norm = 0.25 + 0.75 * (len(title_stems) + len(body_stems)) / IMPACT_REF_LENGTH
+    out: list[str] = []
+    for s, f in tf.items():
+        g = f / norm
+        if g >= 4.0:
+            tier = min(IMPACT_MAX_TIER, int(2 * math.log2(g)))
+            out.append(impact_token(s, tier))
+    return " ".join(out)
+
+
+def fts_values(title: str, body: str, facets: str) -> tuple[str, str, str]:
+    """(title, body, facets) as they go into `units_fts`: stems, stems, facet + impact tokens."""
+    t, b = stems(title), stems(body)
+    impact = impact_text(t, b)
+    return " ".join(t), " ".join(b), f"{facets} {impact}".strip()

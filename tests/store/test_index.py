@@ -206,3 +206,22 @@ def test_small_changes_fold_into_the_semantic_model(tmp_path, corpus_copy, run_i
         assert np.linalg.norm(data["unit_vectors"][-1]) > 0.99
     meta = json.loads(open(str(db) + ".lsa.json", encoding="utf-8").read())
     assert meta["generation"] == generation and meta["folded"] == 1
+
+
+def test_impact_tokens_follow_a_replaced_file(tmp_path):
+    """The impact tokens (analyze.impact_text) are computed per unit at `put`, so replacing
+    a file replaces them with its rows and leaves no trace of the old text."""
+    from nlp_motioner.store.analyze import stem
+
+    def impact_stems(store: Store) -> set[str]:
+        out = set()
+        for (facets,) in store.conn.execute("SELECT facets FROM units_fts"):
+            out.update(t[3:] for t in facets.split() if t.startswith("im") and t[2].isdigit())
+        return out
+
+    old, new = stem("lekplatser"), stem("parkeringar")
+    with Store(tmp_path / "s.db") as store:
+        store.put(_doc("Lekplatser, lekplatser och åter lekplatser i parken.", parties=["S"]))
+        assert old in impact_stems(store) and new not in impact_stems(store)
+        store.put(_doc("Parkeringar, parkeringar och fler parkeringar vid torget.", parties=["M"]))
+        assert new in impact_stems(store) and old not in impact_stems(store)

@@ -257,3 +257,37 @@ def test_facet_tokens_and_row_checks_agree(corpus_db, monkeypatch, filters):
             assert [u for u, _ in by_rows] == [u for u, _ in by_facets], (query, filters)
         monkeypatch.setattr(search_module, "FEW_MATCHES", 10**9)
         assert any(fts_only(store, q, filters, limit=5) for q in ("motion", "kommun", "beslut"))
+
+
+@pytest.mark.parametrize("query", ["kommun", "motion", "beslut", '"förslag"', "nämnd -motion"])
+@pytest.mark.parametrize("filters", [Filters(), Filters(party=["S"])])
+def test_impact_shortcut_keeps_bm25_and_the_best_hits(corpus_db, monkeypatch, query, filters):
+    """A one-word query over many matches is ranked over its high-impact units first
+    (search._impact_first). Forced on the small corpus, it must return true matches with
+    their exact BM25 scores, and the same best hit as ranking every match."""
+    import nlp_motioner.search as search_module
+    from nlp_motioner.search import fts_only
+
+    with Store(corpus_db, readonly=True) as store:
+        exact = dict(fts_only(store, query, filters, limit=100_000))
+        monkeypatch.setattr(search_module, "FEW_MATCHES", 0)
+        monkeypatch.setattr(search_module, "IMPACT_CANDIDATES", 3)
+        monkeypatch.setattr(search_module, "IMPACT_SCAN", 10)
+        used = []
+        real = search_module._impact_first
+
+        def spy(*args, **kwargs):
+            out = real(*args, **kwargs)
+            used.append(out is not None)
+            return out
+
+        monkeypatch.setattr(search_module, "_impact_first", spy)
+        fast = fts_only(store, query, filters, limit=3)
+    assert used, "the shortcut was not tried"
+    if not exact:
+        assert fast == []
+        return
+    for uid, score in fast:
+        assert score == pytest.approx(exact[uid], rel=1e-9, abs=1e-12), (query, uid)
+    best = max(exact.values())
+    assert fast[0][1] == pytest.approx(best), (query, fast[0], best)
