@@ -112,7 +112,17 @@ def find_headings(doc: Document) -> list[Heading]:
         if kind and (not _STARTS_OK.match(text) or text.endswith((".", ",", ";"))):
             kind = None  # "... kommunfullmäktiges beslut." is the end of a sentence
         layout = _layout_heading(ln, body)
-        standalone = not has_layout and _is_blank(lines, i - 1) and _is_blank(lines, i + 1)
+        # Plain text has no fonts: a vocabulary heading must open a paragraph. Alone between
+        # blank lines any match counts; directly above its text only a short line that names
+        # the heading phrase near its end ("Kommunstyrelsens förslag till beslut").
+        standalone = (
+            not has_layout
+            and _is_blank(lines, i - 1)
+            and (
+                _is_blank(lines, i + 1)
+                or (kind is not None and len(text) <= 60 and text[-1:].isalpha())
+            )
+        )
         accept = ln.heading_level > 0 or (kind and (exact or layout or standalone)) or layout
         if text.startswith("§") and not ln.heading_level:
             accept = False  # § lines open items; the item parser owns them
