@@ -178,7 +178,8 @@ def decide(doc: Document, sections: list[Section], doc_type: str) -> Outcome:
     for n, sec in enumerate(decisions):
         following = decisions[n + 1].start if n + 1 < len(decisions) else len(doc.text) + 1
         after = [p for p in proposals if sec.start <= p.start < following]
-        result = _from_decision(doc, sec, after, strict)
+        before = [p for p in proposals if p.start < sec.start]
+        result = _from_decision(doc, sec, after, strict, before)
         if result is not None:
             return result
     if proposals:
@@ -193,10 +194,23 @@ def decide(doc: Document, sections: list[Section], doc_type: str) -> Outcome:
     return Outcome()
 
 
+# "Kommunfullmäktige beslutar enligt kommunstyrelsens förslag": the decision adopts a
+# proposal printed earlier in the same matter, and that proposal says what was decided.
+_BY_REFERENCE = re.compile(
+    r"\b(?:enligt|i enlighet med|bifall(?:a|er|s)?(?: till)?)\s+(?:\w+s\s+)*?"
+    r"(?:förslag(?:et)?|förslag till beslut)\b",
+    re.IGNORECASE,
+)
+
+
 def _from_decision(
-    doc: Document, sec: Section, after: list[Section], strict: bool
+    doc: Document,
+    sec: Section,
+    after: list[Section],
+    strict: bool,
+    before: list[Section] | None = None,
 ) -> Outcome | None:
-    """Outcome of one Beslut section and the proposals that follow it; None when it is empty."""
+    """Outcome of one Beslut section and the proposals around it; None when it is empty."""
     _, body = _body(doc, sec)
     council_head, council_body = _council_part(body)
     if council_head and flat(council_body):
@@ -213,6 +227,12 @@ def _from_decision(
                 return _result(label, "proposal", head, text)
     if not flat(body):
         return None
+    if before and len(flat(body)) < 300 and _BY_REFERENCE.search(flat(body)):
+        chosen = _pick_proposal(doc, before[-1:])
+        if chosen:
+            label = classify_text(chosen[1], strict=strict)
+            if label not in (None, "information"):
+                return _result(label, "decision", None, body)
     label = classify_text(body, strict=strict)
     if label is None and strict:
         return None
