@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from nlp_motioner.cli.options import output_options
 from nlp_motioner.cli.output import open_output
 
 __all__ = ["eval_group", "labels_command", "COMMANDS"]
@@ -57,21 +58,7 @@ def eval_group() -> None:
     type=click.Path(exists=True, file_okay=False),
     help="Folder the label names are relative to (default: each label file's parent's parent).",
 )
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write to FILE instead of stdout.",
-)
+@output_options(("table", "json"), "table")
 @click.option(
     "--mistakes/--no-mistakes", default=False, help="List every wrong field after the table."
 )

@@ -14,6 +14,21 @@ from nlp_motioner.read import DEFAULT_MAX_PAGES
 _CORES = os.cpu_count() or 1
 
 
+def format_option(
+    formats: tuple[str, ...], default: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """-f/--format FMT, passed to the command as `fmt`."""
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(formats),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
 def output_options(
     formats: tuple[str, ...], default: str
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -24,16 +39,7 @@ def output_options(
             type=click.Path(dir_okay=False, writable=True),
             help="Write to FILE (atomically: a temp file renamed when complete) instead of stdout.",
         )(fn)
-        fn = click.option(
-            "-f",
-            "--format",
-            "fmt",
-            type=click.Choice(formats),
-            default=default,
-            show_default=True,
-            help="Output format.",
-        )(fn)
-        return fn
+        return format_option(formats, default)(fn)
 
     return decorator
 

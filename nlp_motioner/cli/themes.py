@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from nlp_motioner.cli.options import format_option, output_options
 from nlp_motioner.cli.output import open_output
 
 
@@ -45,6 +46,13 @@ def _load(folder: Path) -> Any:
         return ThemeModel.load(folder)
     except (FileNotFoundError, IncompatibleModelError) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _load_fitted(model_dir: str | None, db: str | None) -> Any:
+    """The model a reading command uses: --model, else beside --db or the default database."""
+    if not db and os.path.exists(_db_default()):
+        db = _db_default()
+    return _load(_model_dir(model_dir, db))
 
 
 model_option = click.option(
@@ -171,14 +179,7 @@ def _print_themes(model: Any, top: int, *, units: bool = False) -> None:
 @click.option(
     "--top", type=int, default=3, show_default=True, help="Top units to list per theme (json)."
 )
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "json")),
-    default="table",
-    show_default=True,
-)
+@format_option(("table", "json"), "table")
 def show_command(db, model_dir, top, fmt) -> None:
     """List the fitted themes, largest first: ID, seeded (*), size, name, top terms and units.
 
@@ -187,9 +188,7 @@ def show_command(db, model_dir, top, fmt) -> None:
         motioner themes show
         motioner themes show --format json --top 5
     """
-    model = _load(
-        _model_dir(model_dir, db or (_db_default() if os.path.exists(_db_default()) else None))
-    )
+    model = _load_fitted(model_dir, db)
     if fmt == "json":
         click.echo(model.themes(top=top).to_json(orient="records", force_ascii=False))
     else:
@@ -200,14 +199,7 @@ def show_command(db, model_dir, top, fmt) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @db_option
 @model_option
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "jsonl")),
-    default="table",
-    show_default=True,
-)
+@format_option(("table", "jsonl"), "table")
 def assign_command(paths, db, model_dir, fmt) -> None:
     """Place new documents in the fitted themes without refitting.
 
@@ -218,9 +210,7 @@ def assign_command(paths, db, model_dir, fmt) -> None:
     """
     from nlp_motioner.themes import units_from_paths
 
-    model = _load(
-        _model_dir(model_dir, db or (_db_default() if os.path.exists(_db_default()) else None))
-    )
+    model = _load_fitted(model_dir, db)
     units = units_from_paths(paths)
     if not units:
         raise click.ClickException("no readable text in PATHS")
@@ -248,15 +238,7 @@ def assign_command(paths, db, model_dir, fmt) -> None:
 @click.option("--secondary", is_flag=True, help="Count secondary themes too.")
 @click.option("--top", type=int, default=8, show_default=True, help="Themes to draw in the plot.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write a PNG chart to FILE.")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "csv", "json")),
-    default="table",
-    show_default=True,
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the table to FILE.")
+@output_options(("table", "csv", "json"), "table")
 def trends_command(db, model_dir, by, per, secondary, top, plot, fmt, output) -> None:
     """Theme counts per year and party, outcome or organisation.
 
@@ -265,9 +247,7 @@ def trends_command(db, model_dir, by, per, secondary, top, plot, fmt, output) ->
         motioner themes trends --by party --per year
         motioner themes trends --by outcome --plot outcome-themes.png
     """
-    model = _load(
-        _model_dir(model_dir, db or (_db_default() if os.path.exists(_db_default()) else None))
-    )
+    model = _load_fitted(model_dir, db)
     df = model.trends(by=by, per=per, secondary=secondary)
     with open_output(output) as fh:
         if fmt == "json":
@@ -289,14 +269,7 @@ def trends_command(db, model_dir, by, per, secondary, top, plot, fmt, output) ->
 @click.option(
     "--seeds", type=click.Path(exists=True, dir_okay=False), help="TOML file of seed themes."
 )
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "json")),
-    default="table",
-    show_default=True,
-)
+@format_option(("table", "json"), "table")
 def eval_themes_command(cases, k, seeds, fmt) -> None:
     """Score the theme pipeline against labelled case categories (NMI, ARI) and a baseline.
 
