@@ -11,7 +11,7 @@ from nlp_motioner.record import Document, Item, Tags
 from nlp_motioner.tag._text import flat
 from nlp_motioner.tag.bodies import find_bodies, masked_text
 from nlp_motioner.tag.dates import find_date
-from nlp_motioner.tag.dnr import find_dnr, normalize_dnr
+from nlp_motioner.tag.dnr import find_dnr
 from nlp_motioner.tag.doctype import classify, find_title
 from nlp_motioner.tag.organisation import find_organisation
 from nlp_motioner.tag.outcome import Outcome, decide
@@ -48,8 +48,8 @@ def tag(doc: Document) -> Document:
         return doc
     doc_type = classify(doc)
     tags = Tags(doc_type=doc_type)
-    tags.title = find_title(doc, doc_type)
     tags.date = find_date(doc, doc_type)
+    tags.title = find_title(doc, doc_type, tags.date)
     tags.diarienummer = find_dnr(doc, doc_type)
     tags.organisation = find_organisation(doc)
     if doc.items:
@@ -86,7 +86,7 @@ def tag_item(doc: Document, item: Item, *, masked: str | None = None) -> Tags:
     tags = Tags(
         doc_type=None,
         title=title,
-        diarienummer=[normalize_dnr(d) for d in item.diarienummer],
+        diarienummer=list(item.diarienummer),  # normalized by the § item parser
     )
     scope = (item.start, item.end)
     # `masked`: the document text with the attendance list blanked, computed once per document.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from nlp_motioner.record import Document
+from nlp_motioner.structure.items import normalize_case_number
 
 __all__ = ["find_dnr", "normalize_dnr"]
 
@@ -29,9 +30,8 @@ _PLACEHOLDER = re.compile(r"X{2,}", re.IGNORECASE)
 _TITLE_DNR = re.compile(r"(?<!\w)[A-ZÅÄÖ]{2,6}\s\d{4}/\d{1,6}")
 
 
-def normalize_dnr(raw: str) -> str:
-    text = " ".join(raw.split())
-    return re.sub(r"^(\d{4})\.\s(\d)", r"\1.\2", text)
+# One normalization for case numbers, shared with the § item parser.
+normalize_dnr = normalize_case_number
 
 
 def _add(out: list[str], raw: str) -> None:

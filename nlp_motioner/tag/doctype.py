@@ -168,15 +168,16 @@ def _title_ok(line: str) -> bool:
     )
 
 
-def find_title(doc: Document, doc_type: str) -> str | None:
-    """The document's title: the § heading of an extract, else its first title-like line(s)."""
+def find_title(doc: Document, doc_type: str, date: str | None = None) -> str | None:
+    """The document's title: the § heading of an extract, else its first title-like line(s).
+
+    Minutes are titled by organ and meeting `date` (the one `dates.find_date` gives).
+    """
     if doc.kind == "riksdagen":
         return doc.metadata.get("titel") or None
     if doc.items and doc_type == "protokollsutdrag":
         return flat(doc.items[0].title) or None
     if doc_type == "protokoll":
-        from nlp_motioner.tag.dates import find_date
-
         header = [str(h) for h in doc.metadata.get("page_header") or []]
         lines = header + head_lines(doc.text, 6)
         joined = flat(" ".join(lines))
@@ -192,7 +193,7 @@ def find_title(doc: Document, doc_type: str) -> str | None:
             ),
             "",
         )
-        return flat(f"{organ} protokoll {find_date(doc, doc_type) or ''}") or None
+        return flat(f"{organ} protokoll {date or ''}") or None
     for sec in doc.sections:
         if sec.kind == "other" and sec.heading and _title_ok(flat(sec.heading)):
             return flat(sec.heading)
