@@ -55,6 +55,8 @@ class Tags:
     outcome: str | None = None
     outcome_stage: str | None = None
     evidence: str | None = None
+    # Party codes that entered a reservation against the decision (minutes and extracts).
+    reservations: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -152,7 +154,7 @@ class Document:
 
 
 def _empty(name: str) -> Any:
-    return [] if name in ("diarienummer", "parties", "referral_bodies") else None
+    return [] if name in ("diarienummer", "parties", "referral_bodies", "reservations") else None
 
 
 def _item_from_dict(data: dict[str, Any]) -> Item:
