@@ -71,6 +71,7 @@ class Item:
     page: int
     sections: list[Section] = field(default_factory=list)
     tags: Tags | None = None
+    sub: str = ""  # a letter after the number: "§ 3 a"
 
 
 @dataclass
@@ -127,6 +128,7 @@ class Document:
         rec["items"] = [
             {
                 "paragraph": it.paragraph,
+                "sub": it.sub,
                 **asdict(it.tags or Tags(title=it.title, diarienummer=list(it.diarienummer))),
                 "page": it.page,
                 "start": it.start,

@@ -20,7 +20,8 @@ from nlp_motioner.read import sniff as _sniff
 from nlp_motioner.read.furniture import RawLine, furniture_mask
 from nlp_motioner.read.html import html_lines, riksdagen_record
 from nlp_motioner.read.pdf import PdfError, extract_pdfium, extract_pdfplumber
-from nlp_motioner.read.text import decode, text_lines
+from nlp_motioner.read.markup import export_lines
+from nlp_motioner.read.text import decode
 from nlp_motioner.record import Document, Line, Page, ReadError
 
 __all__ = ["read_file", "read_bytes", "DEFAULT_MAX_PAGES", "DEFAULT_MAX_BYTES"]
@@ -109,8 +110,12 @@ def read_bytes(
         else:
             text, enc = decode(data)
             doc.metadata["encoding"] = enc
-            lines = text_lines(text)
-            _assemble(doc, [ln for ln, _ in lines], [lvl for _, lvl in lines], 1)
+            front, raw, levels, n_pages, header = export_lines(text)
+            if front:
+                doc.metadata["front_matter"] = front
+            if header:
+                doc.metadata["page_header"] = header
+            _assemble(doc, raw, levels, n_pages)
             if not doc.text.strip():
                 raise ReadError("no text (only whitespace)")
     except ReadError as exc:

@@ -1,77 +1,163 @@
-"""Split minutes into their numbered § items."""
+"""Split minutes into their numbered § items.
+
+Every line that could open an item is a candidate: "§ 12" alone, "§ 12  Dnr KS 2024/0012",
+"KS § 1 DNR:KU/2007.9", "Kf § 57 Title", "§ 3 a", OCR's "$ 114", the Riksdag's
+"1 § Välkomstord". Minutes print most numbers twice (table of contents, then the item),
+and an attendance list may name items ("deltar § 164"); which candidate opens the item is
+decided by what follows it — dot leaders and page numbers, a list of members, or the
+headings and text of a case — never by its position. The kept candidates must form an
+increasing run of numbers, and stay inside "Paragrafer §§ N-M" when the minutes print it.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from nlp_motioner._data import load_toml
+from nlp_motioner.casenumber import normalize
+from nlp_motioner.profile import Profile
 from nlp_motioner.record import Document, Item, Section
-from nlp_motioner.structure.sections import Heading, _body_size
+from nlp_motioner.structure.cases import case_finder
+from nlp_motioner.structure.minutes import (
+    ITEM_HEAD,
+    RIKSDAG_HEAD,
+    has_minutes_cue,
+    item_bounds,
+    minutes_rules,
+    names_member,
+)
+from nlp_motioner.structure.sections import Heading, body_size, heading_kind
+
+__all__ = ["find_items", "normalize_case_number"]
+
+_RANGE_REST = re.compile(r"^\s*[-–]\s*\d")
+# Section kinds that belong to a case; a candidate followed by one opens a real item.
+_CASE_KINDS = frozenset(
+    {
+        "beslut",
+        "forslag_till_beslut",
+        "arendebeskrivning",
+        "beslutsunderlag",
+        "beslutsgang",
+        "beredning",
+        "yrkanden",
+        "reservation",
+        "expedieras",
+        "sammanfattning",
+        "bakgrund",
+    }
+)
+_TITLE_LINES = 4
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    cfg = load_toml("structure/headings.toml")["items"]
-    case = cfg["case_number"]
-    line = re.compile(r"^§\s*(\d{1,4})\s*(.*)$")
-    cases = re.compile(rf"^(?:(?:dnr\.?\s*)?(?:{case})[\s,;]*)+$", re.IGNORECASE)
-    minutes = re.compile(cfg["minutes_cue"], re.IGNORECASE)
-    return line, cases, re.compile(cfg["range"], re.IGNORECASE), minutes
-
-
-@lru_cache(maxsize=1)
-def _case_finder() -> re.Pattern[str]:
-    return re.compile(load_toml("structure/headings.toml")["items"]["case_number"])
+def normalize_case_number(text: str) -> str:
+    """'2025. 374 KS' -> '2025.374 KS' (kept for callers of the old name)."""
+    return normalize(text)
 
 
 @dataclass
 class _Candidate:
     line_index: int
     number: int
+    sub: str
     rest: str
-    strong: bool  # "§ N" alone or followed only by case numbers
+    cases: list[str]
+    title: str  # text on the heading line besides case numbers
+    score: int = 0
+
+    @property
+    def order(self) -> tuple[int, str]:
+        return (self.number, self.sub)
 
 
-def normalize_case_number(text: str) -> str:
-    """'2025. 374 KS' -> '2025.374 KS' (extraction sometimes splits after the dot)."""
-    return re.sub(r"(\d{4})\.\s+(\d)", r"\1.\2", " ".join(text.split()))
-
-
-def _candidates(doc: Document) -> list[_Candidate]:
-    line_re, cases_re, _, _ = _patterns()
-    out = []
+def _candidates(doc: Document, profile: Profile) -> list[_Candidate]:
+    finder = case_finder(profile)
+    out: list[_Candidate] = []
+    riksdag: list[_Candidate] = []
     for i, ln in enumerate(doc.lines):
-        m = line_re.match(ln.text.strip())
-        if not m or m.group(2).startswith("§"):
+        text = ln.text.strip()
+        if not text or len(text) > 300:
             continue
-        rest = m.group(2).strip()
-        strong = not rest or bool(cases_re.match(rest))
-        out.append(_Candidate(i, int(m.group(1)), rest, strong))
+        m = ITEM_HEAD.match(text)
+        if m and not m.group("rest").lstrip().startswith(("§", "$")):
+            rest = m.group("rest").strip()
+            if _RANGE_REST.match(rest) or (rest and rest[0] in ").,;:"):
+                continue  # "§ 224-244" is a range, "(... § 148)." a reference in a sentence
+            cases = finder.in_heading(rest)
+            title = _strip_cases(rest, finder) if rest else ""
+            out.append(_Candidate(i, int(m.group("num")), m.group("sub") or "", rest, cases, title))
+            continue
+        r = RIKSDAG_HEAD.match(text)
+        if r:
+            rest = r.group("rest").strip()
+            riksdag.append(_Candidate(i, int(r.group("num")), "", rest, [], rest))
+    return out or riksdag
+
+
+def _strip_cases(rest: str, finder) -> str:
+    text = finder.heading.sub(" ", rest)
+    text = re.sub(finder.labels_pattern, " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split()).strip(" ,;:-–")
+
+
+def _next_lines(doc: Document, start: int, stop: int, limit: int) -> list[str]:
+    out: list[str] = []
+    for ln in doc.lines[start:stop]:
+        text = ln.text.strip()
+        if text:
+            out.append(text)
+            if len(out) >= limit:
+                break
     return out
 
 
-def _bounds(doc: Document) -> tuple[int, int] | None:
-    _, _, range_re, _ = _patterns()
-    head = doc.text[:5000]
-    m = range_re.search(head)
-    if not m:
-        return None
-    return int(m.group(1)), int(m.group(2) or m.group(1))
+def _score(doc: Document, cands: list[_Candidate], heads: list[Heading], profile: Profile) -> None:
+    """How surely each candidate opens an item, from what follows it (0 = not an item)."""
+    rules = minutes_rules(profile)
+    head_starts = [(h.start, h.kind) for h in heads]
+    for n, c in enumerate(cands):
+        stop_line = cands[n + 1].line_index if n + 1 < len(cands) else len(doc.lines)
+        start = doc.lines[c.line_index].start
+        end = doc.lines[stop_line].start if stop_line < len(doc.lines) else len(doc.text)
+        following = _next_lines(doc, c.line_index, stop_line, 4)
+        if any(rules.toc_line.search(line) for line in following):
+            c.score = 0  # a table-of-contents entry: title, dots, page number
+            continue
+        span = doc.text[start:end]
+        sections = any(start < s < end and kind in _CASE_KINDS for s, kind in head_starts)
+        if not sections and not c.title and not c.cases and _among_members(doc, c.line_index):
+            c.score = 0  # "§ 164" inside an attendance list: a member's name beside it
+            continue
+        if sections:
+            c.score = 3
+        elif len(span.strip()) > 300:
+            c.score = 2
+        else:
+            c.score = 1
 
 
-def _increasing(cands: list[_Candidate]) -> list[_Candidate]:
-    """Longest strictly increasing run of paragraph numbers, in document order."""
+def _among_members(doc: Document, index: int) -> bool:
+    """Whether the non-empty line before or after line `index` names a member "(M)"."""
+    for step in (-1, 1):
+        j = index + step
+        while 0 <= j < len(doc.lines) and not doc.lines[j].text.strip():
+            j += step
+        if 0 <= j < len(doc.lines) and names_member(doc.lines[j].text):
+            return True
+    return False
+
+
+def _best_run(cands: list[_Candidate]) -> list[_Candidate]:
+    """The increasing run of item numbers with the largest total score, in document order."""
     if not cands:
         return []
     n = len(cands)
-    best = [1] * n
+    best = [c.score for c in cands]
     prev = [-1] * n
     for i in range(n):
         for j in range(i):
-            if cands[j].number < cands[i].number and best[j] + 1 > best[i]:
-                best[i], prev[i] = best[j] + 1, j
+            if cands[j].order < cands[i].order and best[j] + cands[i].score > best[i]:
+                best[i], prev[i] = best[j] + cands[i].score, j
     k = max(range(n), key=lambda i: (best[i], -i))
     chain = []
     while k != -1:
@@ -80,55 +166,57 @@ def _increasing(cands: list[_Candidate]) -> list[_Candidate]:
     return chain[::-1]
 
 
-def _has_minutes_cue(doc: Document) -> bool:
-    _, _, _, cue = _patterns()
-    header = " ".join(doc.metadata.get("page_header") or [])
-    return bool(cue.search(header) or cue.search(doc.text[:1500]))
-
-
-def find_items(doc: Document, heads: list[Heading]) -> list[Item]:
-    cands = _candidates(doc)
+def find_items(doc: Document, heads: list[Heading], profile: Profile) -> list[Item]:
+    cands = _candidates(doc, profile)
     if not cands:
         return []
-    if not _has_minutes_cue(doc):
-        # Outside minutes a "§ N" line is a cross-reference or a statute ("45 § FL"), unless
-        # it carries a case number the way an item heading does.
-        cands = [c for c in cands if c.strong and c.rest]
-        if not cands:
-            return []
-    bounds = _bounds(doc)
+    _score(doc, cands, heads, profile)
+    if not has_minutes_cue(doc, profile):
+        # Outside minutes a "§ N" line is a cross-reference or a statute, unless it opens
+        # a case the way an item heading does: a case number and the case's headings.
+        cands = [c for c in cands if c.cases and c.score >= 3]
+    bounds = item_bounds(doc, profile)
     if bounds:
         cands = [c for c in cands if bounds[0] <= c.number <= bounds[1]] or cands
-    strong = [c for c in cands if c.strong]
-    chosen = _increasing(strong if strong else cands)
-    if not chosen:
-        return []
-    body = _body_size(doc.lines)
+    # Per number, only the candidates that most surely open the item stay.
+    top: dict[tuple[int, str], int] = {}
+    for c in cands:
+        top[c.order] = max(top.get(c.order, 0), c.score)
+    cands = [c for c in cands if c.score > 0 and c.score == top[c.order]]
+    chosen = _best_run(cands)
+    body = body_size(doc.lines)
     items: list[Item] = []
-    finder = _case_finder()
     for c, nxt in zip(chosen, chosen[1:] + [None]):
         ln = doc.lines[c.line_index]
-        start = ln.start
         end = doc.lines[nxt.line_index].start if nxt else len(doc.text)
-        cases = (
-            [normalize_case_number(m.group(0)) for m in finder.finditer(c.rest)] if c.strong else []
-        )
-        title, title_end = _title(doc, c, body)
-        if not c.strong:
-            title = finder.sub("", c.rest).strip(" ,;-–") or title
+        cases, title, title_end = _title_and_cases(doc, c, body, end, profile)
         item_sections = _item_sections(doc, heads, title_end, end)
-        items.append(Item(c.number, cases, title, start, end, ln.page, item_sections))
+        items.append(Item(c.number, cases, title, ln.start, end, ln.page, item_sections, sub=c.sub))
     return items
 
 
-def _title(doc: Document, c: _Candidate, body: float) -> tuple[str, int]:
-    """The § item's title: the heading-styled lines right after the '§ N' line."""
+def _title_and_cases(doc: Document, c: _Candidate, body: float, end: int, profile: Profile):
+    """Case numbers and title of an item: on its heading line, or on the lines below it."""
+    finder = case_finder(profile)
     lines = doc.lines
+    cases = list(c.cases)
     i = c.line_index + 1
+    title_end = lines[c.line_index].end
+    # "§ 12" with the case number on the next line ("Dnr KS 2024/0012").
+    while i < len(lines) and lines[i].start < end and not lines[i].text.strip():
+        i += 1
+    if not cases and i < len(lines) and lines[i].start < end:
+        nxt = lines[i].text.strip()
+        found = finder.in_heading(nxt)
+        if found and finder.only_cases(nxt):
+            cases = found
+            title_end = lines[i].end
+            i += 1
+    if c.title:
+        return cases, c.title, title_end
     parts: list[str] = []
-    end = lines[c.line_index].end
     first_style = None
-    while i < len(lines) and len(parts) < 4:
+    while i < len(lines) and lines[i].start < end and len(parts) < _TITLE_LINES:
         ln = lines[i]
         text = ln.text.strip()
         if not text:
@@ -136,23 +224,47 @@ def _title(doc: Document, c: _Candidate, body: float) -> tuple[str, int]:
                 break
             i += 1
             continue
-        styled = ln.bold or (body and ln.size >= body + 1.5) or ln.heading_level
-        style = (ln.bold, ln.size)
-        if parts and (not styled or style != first_style):
-            break
-        if not parts:
-            first_style = style
-            if not c.strong:
+        styled = bool(ln.bold or (body and ln.size >= body + 1.5) or ln.heading_level)
+        has_layout = bool(body or ln.bold)
+        if parts:
+            if has_layout and (not styled or (ln.bold, ln.size) != first_style):
                 break
+            if not has_layout and (
+                _is_heading_line(doc, i, profile) or parts[-1].endswith((".", ":"))
+            ):
+                break
+        else:
+            first_style = (ln.bold, ln.size)
         parts.append(text)
-        end = ln.end
+        title_end = ln.end
         i += 1
-        has_layout = body or ln.bold
-        if not has_layout:
-            break  # plain text: the title is the one line after "§ N"
-        if not styled:
+        if has_layout and not styled:
             break
-    return " ".join(parts), end
+    return cases, _join_title(parts), title_end
+
+
+def _is_heading_line(doc: Document, index: int, profile: Profile) -> bool:
+    return heading_kind(doc.lines[index].text, profile)[0] is not None
+
+
+_JOINERS = ("och ", "eller ", "samt ", "till ")
+
+
+def _join_title(parts: list[str]) -> str:
+    """Title lines joined with one space; "VA-" / "lösningar" without one."""
+    out = ""
+    for part in parts:
+        if not out:
+            out = part
+        elif (
+            out.endswith("-")
+            and not part.startswith(_JOINERS)
+            and (out[-2:-1].isupper() or out[-2:-1].isdigit())
+        ):
+            out += part
+        else:
+            out = f"{out} {part}"
+    return " ".join(out.split())
 
 
 def _item_sections(doc: Document, heads: list[Heading], start: int, end: int) -> list[Section]:

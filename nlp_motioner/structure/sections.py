@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
-from nlp_motioner._data import load_toml
+from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document, Line, Section
+from nlp_motioner.structure.minutes import ITEM_HEAD, RIKSDAG_HEAD
 
 _MAX_HEADING_CHARS = 100
 
@@ -23,14 +23,24 @@ class Heading:
     page: int
 
 
-@lru_cache(maxsize=1)
-def _vocabulary() -> dict[str, str]:
-    """phrase -> kind; a phrase listed under two kinds keeps the first."""
-    table: dict[str, str] = {}
-    for kind, phrases in load_toml("structure/headings.toml")["kinds"].items():
+@dataclass
+class _Vocabulary:
+    exact: dict[str, str]  # phrase -> kind; a phrase listed under two kinds keeps the first
+    contained: list[tuple[str, str]]  # (phrase, kind), for phrases anywhere in a short heading
+
+
+def _build_vocabulary(profile: Profile) -> _Vocabulary:
+    table = profile.table("headings")
+    exact: dict[str, str] = {}
+    for kind, phrases in table["kinds"].items():
         for phrase in phrases:
-            table.setdefault(phrase, kind)
-    return table
+            exact.setdefault(phrase, kind)
+    contained = [(p, kind) for kind, phrases in table.get("contains", {}).items() for p in phrases]
+    return _Vocabulary(exact, contained)
+
+
+def _vocabulary(profile: Profile | None) -> _Vocabulary:
+    return (profile or default_profile()).compiled("structure.headings", _build_vocabulary)
 
 
 _SPLIT = re.compile(r"[ :]")
@@ -41,28 +51,27 @@ def _normalize(text: str) -> str:
     return text.rstrip(":.").strip()
 
 
-def heading_kind(text: str) -> tuple[str | None, bool]:
-    """Return (kind, exact) for a heading text; kind is None when no phrase matches."""
+def heading_kind(text: str, profile: Profile | None = None) -> tuple[str | None, bool]:
+    """Return (kind, exact) for a heading text; kind is None when no phrase matches.
+
+    Of the phrases that match (the heading's start up to a space or colon, or a phrase
+    contained anywhere), the longest decides: "Beslut – Förslag till kommunfullmäktige" is a
+    proposal, "Beslut i kommunstyrelsens arbetsutskott" a decision.
+    """
     norm = _normalize(text)
-    vocabulary = _vocabulary()
-    if norm in vocabulary:
-        return vocabulary[norm], True
-    # Prefixes that end before a space or colon, longest first: the most specific phrase wins.
+    vocabulary = _vocabulary(profile)
+    if norm in vocabulary.exact:
+        return vocabulary.exact[norm], True
+    best: tuple[int, str] | None = None
     # A dict lookup per split point keeps this linear in the line, not in the vocabulary.
-    for m in reversed(list(_SPLIT.finditer(norm))):
-        kind = vocabulary.get(norm[: m.start()])
-        if kind:
-            return kind, False
-    for phrase, kind in _contained():
-        if phrase in norm:
-            return kind, False
-    return None, False
-
-
-@lru_cache(maxsize=1)
-def _contained() -> list[tuple[str, str]]:
-    table = load_toml("structure/headings.toml").get("contains", {})
-    return [(phrase, kind) for kind, phrases in table.items() for phrase in phrases]
+    for m in _SPLIT.finditer(norm):
+        kind = vocabulary.exact.get(norm[: m.start()])
+        if kind and (best is None or m.start() > best[0]):
+            best = (m.start(), kind)
+    for phrase, kind in vocabulary.contained:
+        if (best is None or len(phrase) > best[0]) and phrase in norm:
+            best = (len(phrase), kind)
+    return (best[1], False) if best else (None, False)
 
 
 _SENTENCE_END = re.compile(r"[,;]$|\.\s*$")
@@ -71,7 +80,8 @@ _LETTERS = re.compile(r"[^\W\d_]")
 _STARTS_OK = re.compile(r"^[A-ZÅÄÖÉÜ0-9§\"“(]")
 
 
-def _body_size(lines: list[Line]) -> float:
+def body_size(lines: list[Line]) -> float:
+    """The font size that most of the text is set in (0 when the source has no layout)."""
     sizes: Counter[float] = Counter()
     for ln in lines:
         if ln.size:
@@ -96,9 +106,9 @@ def _layout_heading(ln: Line, body: float) -> bool:
     return ln.bold and (not body or ln.size >= body - 0.5)
 
 
-def find_headings(doc: Document) -> list[Heading]:
+def find_headings(doc: Document, profile: Profile | None = None) -> list[Heading]:
     lines = doc.lines
-    body = _body_size(lines)
+    body = body_size(lines)
     has_layout = any(ln.size or ln.bold or ln.heading_level for ln in lines)
     heads: list[Heading] = []
     i = 0
@@ -108,7 +118,7 @@ def find_headings(doc: Document) -> list[Heading]:
         if not text or len(text) > _MAX_HEADING_CHARS:
             i += 1
             continue
-        kind, exact = heading_kind(text)
+        kind, exact = heading_kind(text, profile)
         if kind and (not _STARTS_OK.match(text) or text.endswith((".", ",", ";"))):
             kind = None  # "... kommunfullmäktiges beslut." is the end of a sentence
         layout = _layout_heading(ln, body)
@@ -124,7 +134,7 @@ def find_headings(doc: Document) -> list[Heading]:
             )
         )
         accept = ln.heading_level > 0 or (kind and (exact or layout or standalone)) or layout
-        if text.startswith("§") and not ln.heading_level:
+        if not ln.heading_level and (ITEM_HEAD.match(text) or RIKSDAG_HEAD.match(text)):
             accept = False  # § lines open items; the item parser owns them
         if not accept:
             i += 1
@@ -137,7 +147,7 @@ def find_headings(doc: Document) -> list[Heading]:
                 and lines[i + n].page == ln.page
                 and _layout_heading(lines[i + n], body)
                 and lines[i + n].size == ln.size
-                and heading_kind(lines[i + n].text)[0] is None
+                and heading_kind(lines[i + n].text, profile)[0] is None
                 and n < 3
             ):
                 n += 1
@@ -150,9 +160,9 @@ def find_headings(doc: Document) -> list[Heading]:
     return heads
 
 
-def split_sections(doc: Document) -> list[Heading]:
+def split_sections(doc: Document, profile: Profile | None = None) -> list[Heading]:
     """Fill doc.sections from the headings; return the headings for the item parser."""
-    heads = find_headings(doc)
+    heads = find_headings(doc, profile)
     end = len(doc.text)
     sections: list[Section] = []
     first = heads[0].start if heads else end
