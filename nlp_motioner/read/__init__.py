@@ -19,8 +19,8 @@ from pathlib import Path
 from nlp_motioner.read import sniff as _sniff
 from nlp_motioner.read.furniture import RawLine, furniture_mask
 from nlp_motioner.read.html import html_lines, riksdagen_record
-from nlp_motioner.read.pdf import PdfError, extract_pdfium, extract_pdfplumber
 from nlp_motioner.read.markup import export_lines
+from nlp_motioner.read.pdf import PdfError, extract_pdfium, extract_pdfplumber
 from nlp_motioner.read.text import decode
 from nlp_motioner.record import Document, Line, Page, ReadError
 
