@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from nlp_motioner.profile import choose_profile
 from nlp_motioner.read import DEFAULT_MAX_PAGES, read_file
 from nlp_motioner.record import Document
 from nlp_motioner.structure import structure
@@ -20,11 +21,19 @@ def process(
     ocr: bool = False,
     max_pages: int | None = DEFAULT_MAX_PAGES,
     do_tag: bool = True,
+    profile: str | None = None,
 ) -> Document:
+    """Read, structure and (unless `do_tag` is false) tag one file.
+
+    `profile` names an organisation profile or a profile file; by default the profile is
+    chosen from the document itself (see `nlp_motioner.profile.choose_profile`).
+    """
     doc = read_file(path, ocr=ocr, max_pages=max_pages)
     if doc.error:
         return doc
-    structure(doc)
+    chosen = choose_profile(doc.text, doc.metadata, explicit=profile)
+    doc.metadata["profile"] = chosen.name
+    structure(doc, chosen)
     if do_tag:
-        tag(doc)
+        tag(doc, chosen)
     return doc

@@ -9,32 +9,28 @@ kommunfullmäktige to kommunstyrelsen is not a referral body (it is outcome `rem
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from nlp_motioner._data import load_toml
+from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document, Section
 from nlp_motioner.tag._text import flat, mask_spans, spans_of
 
-__all__ = ["find_bodies", "split_bodies", "normalize_body", "is_body"]
+__all__ = ["find_bodies", "split_bodies", "normalize_body", "is_body", "organ_of"]
 
-_LEX = load_toml("tag/lexicons/bodies.toml")
-_SUFFIX = "|".join(sorted((re.escape(s) for s in _LEX["suffixes"]), key=len, reverse=True))
-_KNOWN = "|".join(sorted((re.escape(k) for k in _LEX["known"]), key=len, reverse=True))
-_ROUTINE = {r.lower() for r in _LEX["routine"]}
-# One body name: "Kultur- och utbildningsnämnden", "enheten för social hållbarhet",
-# "Älvsjö stadsdelsnämnd", "säkerhetsenheten", "Alingsåshem AB", "Länsstyrelsen".
 _WORD = r"[A-ZÅÄÖa-zåäöéü][a-zåäöéü]*"
-_BODY = re.compile(
-    # Mid-sentence names are often lower case ("remitterats till tekniska nämnden",
-    # "vård- och omsorgsnämnden"); a lower-case first word must look like an adjective.
-    r"(?:(?:[A-ZÅÄÖa-zåäö][a-zåäö]+-\s(?:och|eller)\s)?(?:[A-ZÅÄÖ][a-zåäö]+\s|[a-zåäö]+(?:iska|ska|ala|ella|iva|ära)\s)?(?:[A-ZÅÄÖa-zåäö][a-zåäö]*?)?(?:"
-    + _SUFFIX
-    + r")"
-    r"(?:\s+för\s+[a-zåäöA-ZÅÄÖ][a-zåäö]+(?:\s+[a-zåäö]+)?)?"
-    r"|(?:" + _KNOWN + r")"
-    r"|[A-ZÅÄÖ][a-zåäöA-ZÅÄÖ]+(?:\s[A-ZÅÄÖ][a-zåäö]+)?\sAB)"
-    r"(?![a-zåäö])",
-)
 _SUBJECT_FIRST = "(?P<list>[^.;:]{3,80}?) "
+
+
+@dataclass
+class _Rules:
+    body: re.Pattern[str]
+    routine: frozenset[str]
+    triggers: list[tuple[bool, re.Pattern[str]]]
+    list_head: list[re.Pattern[str]]
+    list_stop: list[re.Pattern[str]]
+    list_skip: list[re.Pattern[str]]
+    self_referral: list[re.Pattern[str]]
+    list_hint: re.Pattern[str]
 
 
 def _compile_trigger(pattern: str) -> tuple[bool, re.Pattern[str]]:
@@ -45,18 +41,48 @@ def _compile_trigger(pattern: str) -> tuple[bool, re.Pattern[str]]:
     return False, re.compile(pattern, re.IGNORECASE | re.MULTILINE)
 
 
-_TRIGGERS = [_compile_trigger(p) for p in _LEX["triggers"]]
-_LIST_HEAD = [re.compile(p, re.IGNORECASE) for p in _LEX["list_headings"]]
-_LIST_STOP = [re.compile(p, re.IGNORECASE) for p in _LEX["list_stops"]]
-_LIST_SKIP = [re.compile(p, re.IGNORECASE) for p in _LEX["list_skip"]]
-_SELF = [re.compile(p, re.IGNORECASE) for p in _LEX["self_referral"]]
+def _build(profile: Profile) -> _Rules:
+    lex = profile.table("bodies")
+    suffix = "|".join(sorted((re.escape(s) for s in lex["suffixes"]), key=len, reverse=True))
+    known = "|".join(sorted((re.escape(k) for k in lex["known"]), key=len, reverse=True))
+    # One body name: "Kultur- och utbildningsnämnden", "enheten för social hållbarhet",
+    # "nämnden för Kultur & Fritid", "Älvsjö stadsdelsnämnd", "säkerhetsenheten",
+    # "Alingsåshem AB", "Länsstyrelsen". Mid-sentence names are often lower case
+    # ("remitterats till tekniska nämnden"); a lower-case first word must look like an
+    # adjective.
+    body = re.compile(
+        r"(?:(?:[A-ZÅÄÖa-zåäö][a-zåäö]+-\s(?:och|eller)\s)?(?:[A-ZÅÄÖ][a-zåäö]+\s|[a-zåäö]+(?:iska|ska|ala|ella|iva|ära)\s)?(?:[A-ZÅÄÖa-zåäö][a-zåäö]*?)?(?:"
+        + suffix
+        + r")"
+        r"(?:\s+för\s+[a-zåäöA-ZÅÄÖ][a-zåäö]+(?:\s+(?:&|och)\s+[A-ZÅÄÖ][a-zåäö]+|\s+[a-zåäö]+)?)?"
+        r"|(?:" + known + r")"
+        r"|[A-ZÅÄÖ][a-zåäöA-ZÅÄÖ]+(?:\s[A-ZÅÄÖ][a-zåäö]+)?\sAB)"
+        r"(?![a-zåäö])",
+    )
+    return _Rules(
+        body,
+        frozenset(r.lower() for r in lex["routine"]),
+        [_compile_trigger(p) for p in lex["triggers"]],
+        [re.compile(p, re.IGNORECASE) for p in lex["list_headings"]],
+        [re.compile(p, re.IGNORECASE) for p in lex["list_stops"]],
+        [re.compile(p, re.IGNORECASE) for p in lex["list_skip"]],
+        [re.compile(p, re.IGNORECASE) for p in lex["self_referral"]],
+        re.compile("|".join(lex["list_hint"]), re.IGNORECASE),
+    )
+
+
+def _rules(profile: Profile | None) -> _Rules:
+    return (profile or default_profile()).compiled("tag.bodies", _build)
+
+
 _ENUM_SPLIT = re.compile(r",\s*|\s+och\s+|\s+samt\s+|\s*&\s*")
 _ITEM_PREFIX = re.compile(r"^\s*(?:\d+[.)]|[-•*·▪]|\d+\s)\s*")
 _FOR_TAIL = re.compile(r"\s+för\s+(?:beredning|yttrande|besvarande|kännedom)\b.*$", re.IGNORECASE)
 
 
 def normalize_body(name: str) -> str:
-    """Tidy a body name as written: one space, first letter capital, upper-case headings lowered."""
+    """Tidy a body name found in a sentence: one space, first letter capital, no trailing
+    parenthesis, upper-case headings lowered."""
     name = flat(name).strip(" ,.;:-–")
     name = re.sub(r"\s*\(.*?\)\s*$", "", name)
     if name.isupper() and len(name) > 5:
@@ -66,41 +92,59 @@ def normalize_body(name: str) -> str:
     return name[:1].upper() + name[1:] if name else name
 
 
-def is_body(text: str) -> bool:
+def is_body(text: str, profile: Profile | None = None) -> bool:
     """Whether `text` (a list line) is a body name as a whole."""
+    return _is_body(text, _rules(profile).body)
+
+
+def _is_body(text: str, body: re.Pattern[str]) -> bool:
     text = _ITEM_PREFIX.sub("", flat(text)).strip(" ,.;:")
     if not text or len(text) > 80:
         return False
-    m = _BODY.match(text) or _BODY.match(text[:1].upper() + text[1:])
+    m = body.match(text) or body.match(text[:1].upper() + text[1:])
     return bool(m and len(m.group(0)) >= len(text) - 2)
 
 
-def split_bodies(enumeration: str) -> list[str]:
+def split_bodies(enumeration: str, profile: Profile | None = None) -> list[str]:
     """Body names in an enumeration such as "Socialnämnden och enheten för Social hållbarhet, Styrning och stöd"."""
+    rules = _rules(profile)
     out: list[str] = []
     text = _FOR_TAIL.sub("", flat(enumeration))
-    for m in _BODY.finditer(text):
+    for m in rules.body.finditer(text):
         name = normalize_body(m.group(0))
-        if name.lower() in _ROUTINE:
+        if name.lower() in rules.routine:
             continue
         if name and name.lower() not in {o.lower() for o in out}:
             out.append(name)
     return out
 
 
-def _own_organ(doc: Document) -> str | None:
-    """The body that writes the document: a body named on its own line in the head."""
+def organ_of(doc: Document, profile: Profile | None = None) -> str | None:
+    """The body that writes the document or holds the meeting: a body named on its own line
+    in the running header or the first lines ("Kommunstyrelsens arbetsutskott")."""
+    organs = _organs(doc, _rules(profile))
+    return organs[0] if organs else None
+
+
+def _organs(doc: Document, rules: _Rules) -> list[str]:
     header = [str(h) for h in doc.metadata.get("page_header") or []]
     lines = header + [ln.strip() for ln in doc.text[:600].splitlines() if ln.strip()][:12]
+    out = []
     for line in lines:
-        line = re.sub(r"^datum:?\s*\S+\s*", "", line, flags=re.IGNORECASE)
+        line = re.sub(r"^datum:?\s*\S+\s*", "", line, flags=re.IGNORECASE).strip()
         if not line or len(line) > 60:
             continue
-        m = _BODY.fullmatch(line) or _BODY.fullmatch(line[:1] + line[1:].lower())
+        m = rules.body.fullmatch(line) or rules.body.fullmatch(line[:1] + line[1:].lower())
         if m:
-            name = normalize_body(line)
-            if name.lower() not in _ROUTINE or name.lower() == "kommunstyrelsen":
-                return name
+            out.append(normalize_body(line))
+    return out
+
+
+def _own_organ(doc: Document, rules: _Rules) -> str | None:
+    """The body that writes the document, when it can be a referral body."""
+    for name in _organs(doc, rules):
+        if name.lower() not in rules.routine or name.lower() == "kommunstyrelsen":
+            return name
     return None
 
 
@@ -120,6 +164,7 @@ def find_bodies(
     scope: tuple[int, int] | None = None,
     *,
     text: str | None = None,
+    profile: Profile | None = None,
 ) -> list[str]:
     """Referral bodies named in the document (or in the character range `scope`).
 
@@ -128,6 +173,7 @@ def find_bodies(
     """
     if doc.kind == "riksdagen":
         return []
+    rules = _rules(profile)
     if text is None:
         text = masked_text(doc, sections)
     if scope:
@@ -141,25 +187,25 @@ def find_bodies(
                 seen.add(n.lower())
                 found.append(n)
 
-    add(_from_lists(text))
+    add(_from_lists(text, rules))
     for raw in _sentences(text):
         if not _CUE.search(raw):
             continue
         sent = _LEADING_BULLET.sub("", flat(raw))
-        for subject_first, pat in _TRIGGERS:
+        for subject_first, pat in rules.triggers:
             for m in pat.finditer(sent):
                 if subject_first:
                     # "... X fick motionen för beredning": only the subject next to the verb.
                     before = re.split(r"[.;:]", sent[max(0, m.start() - 81) : m.start()])[-1]
-                    names = split_bodies(before)[-1:]
+                    names = split_bodies(before, profile)[-1:]
                 else:
-                    names = split_bodies(m.group("list"))
+                    names = split_bodies(m.group("list"), profile)
                 add(names)
     if not found:
         head = flat(text[:4000])
-        if any(p.search(head) for p in _SELF):
-            organ = _own_organ(doc)
-            if organ and organ.lower() not in _ROUTINE:
+        if any(p.search(head) for p in rules.self_referral):
+            organ = _own_organ(doc, rules)
+            if organ and organ.lower() not in rules.routine:
                 add([organ])
     return found
 
@@ -183,66 +229,98 @@ def masked_text(doc: Document, sections: list[Section] | None = None) -> str:
     return mask_spans(doc.text, spans_of(sections or doc.sections, {"narvaro", "expedieras"}))
 
 
-# Words that every list heading above contains; texts without any skip the line scan.
-_LIST_HINT = re.compile(r"remissinstans|för yttrande|sändlista|inkomna yttranden|remisslista", re.I)
 _TRAILING_DATE = re.compile(r"\s+(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:\s?\d{4})?)$")
-_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<name>\S.*)$")
+# A list item's marker: "1.", "1)", "1 " (a number and a space), "-", "*", "•".
+_MARKER = re.compile(
+    r"^\s*(?:(?P<num>\d{1,3})(?:[.)]\s*|\s+)|(?P<bullet>[-•*·▪–])\s+)(?P<name>\S.*)$"
+)
+_PROSE = re.compile(r"[.!?]$")
 
 
-def _from_lists(text: str) -> list[str]:
-    """Bodies listed line by line under a referral heading.
+def _from_lists(text: str, rules: _Rules) -> list[str]:
+    """Bodies listed line by line under a referral heading ("Remissinstanser").
 
-    A numbered list ("1. Svea hovrätt, Mark- och miljööverdomstolen") takes every
-    numbered line as one body, with lower-case continuation lines joined to it; an
-    unnumbered list takes lines that are body names as a whole.
+    The list may be numbered ("1.", "1)", "1 Name"), bulleted or plain lines; a line
+    without a marker inside a marked list continues the item above it (a wrapped name).
+    The list ends at a blank line followed by unmarked text, a heading, a stop line
+    ("Sakägare") or prose.
     """
     out: list[str] = []
-    if not _LIST_HINT.search(text):
+    if not rules.list_hint.search(text):
         return out
     lines = text.splitlines()
     i = 0
     while i < len(lines):
         line = flat(lines[i])
         i += 1
-        if not (line and any(p.search(line) for p in _LIST_HEAD)):
+        if not (line and any(p.search(line) for p in rules.list_head)):
             continue
-        items: list[str] = []
-        numbered = False
-        misses = 0
-        # A list may open after a sentence or two and a column header ("Yttrande från
-        # Ankomstdatum"); once items have started, two misses end it.
-        while i < len(lines) and misses < (2 if items else 4):
-            item = flat(lines[i])
-            i += 1
-            if not item:
-                continue
-            bare = _ITEM_PREFIX.sub("", item)
-            # Stops are sub-headings ("Sakägare"), not a wrapped sentence that starts with the word.
-            if (len(bare) <= 40 and any(p.search(bare) for p in _LIST_STOP)) or item.startswith(
-                "#"
-            ):
-                break
-            if any(p.search(item) for p in _LIST_SKIP) or any(p.search(item) for p in _LIST_HEAD):
-                continue
-            m = _NUMBERED.match(item)
-            if m and len(item) < 160:
-                numbered = True
-                items.append(_TRAILING_DATE.sub("", m.group("name")))
-                misses = 0
-            elif (
-                numbered
-                and items
-                and len(items[-1]) + len(item) < 110
-                and (item[:1].islower() or items[-1].endswith((",", "-", "–")))
-            ):
-                items[-1] = f"{items[-1]} {item}"
-            elif not numbered and is_body(item):
-                items.append(item)
-                misses = 0
-            else:
-                misses += 1
+        # Under "Remissinstanser" every line is a body; under a heading such as "Inkomna
+        # yttranden" only lines that read as a body's name.
+        pure = bool(_PURE_LIST.search(line))
+        items, i = _read_list(lines, i, rules, pure)
         for name in items:
-            name = normalize_body(name)
+            name = _TRAILING_DATE.sub("", flat(name)).strip(" ,;:")
+            name = name[:1].upper() + name[1:]
             if name and name.lower() not in {o.lower() for o in out}:
                 out.append(name)
     return out
+
+
+_PURE_LIST = re.compile(r"remissinstans|sändlista|remisslista", re.IGNORECASE)
+
+
+def _read_list(lines: list[str], i: int, rules: _Rules, pure: bool) -> tuple[list[str], int]:
+    items: list[str] = []
+    marked = None  # whether the list's items carry numbers or bullets
+    blank_before = False
+    misses = 0
+    while i < len(lines):
+        raw = lines[i]
+        item = flat(raw)
+        i += 1
+        if not item:
+            blank_before = True
+            continue
+        bare = _ITEM_PREFIX.sub("", item)
+        # Stops are sub-headings ("Sakägare"), not a wrapped sentence that starts with the word.
+        if item.startswith("#") or (
+            len(bare) <= 40 and any(p.search(bare) for p in rules.list_stop)
+        ):
+            break
+        if any(p.search(item) for p in rules.list_skip) or any(
+            p.search(item) for p in rules.list_head
+        ):
+            continue
+        m = _MARKER.match(item)
+        if m and len(item) < 200 and (marked is not False):
+            marked = True
+            items.append(m.group("name"))
+            misses, blank_before = 0, False
+            continue
+        if (
+            marked
+            and items
+            and not blank_before
+            and len(item) < 100
+            and not _PROSE.search(items[-1])
+        ):
+            items[-1] = f"{items[-1]} {item}"  # a wrapped item
+            continue
+        body_line = _is_body(item, rules.body)
+        if marked is None and (body_line or (pure and not _PROSE.search(item))) and len(item) < 120:
+            marked = False  # a list of plain lines, one body a line
+        if marked is False:
+            if pure and item[:1].islower() and items and not blank_before:
+                items[-1] = f"{items[-1]} {item}"
+                continue
+            if (body_line or pure) and len(item) < 120 and not _PROSE.search(item):
+                items.append(item)
+                misses, blank_before = 0, False
+                continue
+        misses += 1
+        # A list may open after a sentence or two and a column header ("Yttrande från
+        # Ankomstdatum"); once items have started, a miss after a blank line ends it.
+        if items and (blank_before or misses >= 2) or misses >= 4:
+            break
+    return items, i

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nlp_motioner.profile import Profile
 from nlp_motioner.record import Document
 
 __all__ = ["find_date", "iso"]
@@ -56,7 +57,7 @@ def _valid(y: int, mo: int, d: int) -> bool:
     return 1900 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31
 
 
-def find_date(doc: Document, doc_type: str) -> str | None:
+def find_date(doc: Document, doc_type: str, profile: Profile | None = None) -> str | None:
     if doc.kind == "riksdagen":
         value = str(doc.metadata.get("datum") or "")[:10]
         return iso(value)
@@ -90,11 +91,15 @@ def find_date(doc: Document, doc_type: str) -> str | None:
     return iso(header) or _head_date(head)
 
 
+# A deadline ("Sista dag att svara är den 4 maj 2018") is no date of the document's own.
+_DEADLINE = re.compile(r"sista dag|senast|ska ha kommit in|svarsdatum|svara senast|deadline", re.I)
+
+
 def _head_date(head: str) -> str | None:
     """A date written on its own line (or after a label) near the top of the document."""
     for line in head.splitlines()[:14]:
         line = line.strip()
-        if len(line) > 60:
+        if len(line) > 60 or _DEADLINE.search(line):
             continue
         value = iso(line)
         if value:

@@ -1,15 +1,17 @@
-"""Document type from structure (minutes, extracts) and the opening lines' wording."""
+"""Document type from structure (minutes, extracts), the metadata and the opening lines' wording."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from nlp_motioner._data import load_toml
+from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document
-from nlp_motioner.tag._text import cut, flat, head_lines
+from nlp_motioner.structure import has_minutes_cue, is_attendance
+from nlp_motioner.tag._text import head_lines
 from nlp_motioner.tag.parties import codes_in, names_in
 
-__all__ = ["classify", "find_title", "DOC_TYPES"]
+__all__ = ["classify", "opening_lines", "front_matter_value", "DOC_TYPES"]
 
 DOC_TYPES = (
     "motion",
@@ -32,13 +34,7 @@ DOC_TYPES = (
     "avtal",
     "other",
 )
-_LEX = load_toml("tag/lexicons/doctypes.toml")
-_HEAD_LINES = int(_LEX.get("head_lines", 16))
-# One alternation per cue, so that each opening line costs one search per cue.
-_CUES = [
-    (cue["doc_type"], [re.compile("|".join(f"(?:{p})" for p in cue["patterns"]), re.IGNORECASE)])
-    for cue in _LEX["cue"]
-]
+# Riksdagen's document types (`doktyp`), as the records name them.
 _RIKSDAGEN = {
     "mot": "motion",
     "bet": "betankande",
@@ -48,6 +44,7 @@ _RIKSDAGEN = {
     "fr": "fraga",
     "frs": "fraga",
     "rskr": "other",
+    "prot": "protokoll",
 }
 # Opening-lines region ends at the first running paragraph or case-description heading.
 _BODY_START = re.compile(
@@ -56,21 +53,55 @@ _BODY_START = re.compile(
 )
 # Minutes print a table of contents ("§ 116 Detaljplan ...") before the first §;
 # an extract of one § does not.
-_TOC_LINE = re.compile(r"(?m)^\s*§\s*\d+\s+[A-ZÅÄÖ][a-zåäö]")
-_ATTENDANCE = re.compile(
-    r"(?m)^\s*(?:beslutande|närvarande|ledamöter)\b(?!\s*instans)", re.IGNORECASE
-)
-_EXTRACT = re.compile(r"protokollsutdrag|utdrag ur protokoll|expediering|utdragsbestyrkande", re.I)
+_TOC_LINE = re.compile(r"(?m)^\s*(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7}\s*)?[§$]\s*\d+\s+\S")
 _SIGNATURE_TAIL = re.compile(r"(?:yrka[rs]?|föreslå[rs]?|hemställ)", re.IGNORECASE)
+_OFFICIAL_GENRE = re.compile(r"^tjänste(?:skrivelse|utlåtande)", re.IGNORECASE)
 
 
-def _opening(doc: Document) -> list[str]:
+@dataclass
+class _Rules:
+    head_lines: int
+    cues: list[tuple[str, re.Pattern[str]]]
+    front_types: dict[str, str]
+
+
+def _build(profile: Profile) -> _Rules:
+    lex = profile.table("doctypes")
+    # One alternation per cue, so that each opening line costs one search per cue.
+    cues = [
+        (cue["doc_type"], re.compile("|".join(f"(?:{p})" for p in cue["patterns"]), re.I))
+        for cue in lex["cue"]
+    ]
+    front = {str(k).lower(): v for k, v in lex.get("front_matter_types", {}).items()}
+    return _Rules(int(lex.get("head_lines", 16)), cues, front)
+
+
+def _rules(profile: Profile | None) -> _Rules:
+    return (profile or default_profile()).compiled("tag.doctype", _build)
+
+
+def front_matter_value(doc: Document, field: str, profile: Profile | None = None) -> str | None:
+    """A front-matter value by what it holds (`date`, `doc_type`, `organ`, ... in metadata.toml)."""
+    front = doc.metadata.get("front_matter") or {}
+    if not front:
+        return None
+    lowered = {str(k).lower(): v for k, v in front.items()}
+    for key in (profile or default_profile()).table("metadata").get(field, []):
+        value = lowered.get(key.lower())
+        if isinstance(value, (str, int, float)) and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def opening_lines(doc: Document, profile: Profile | None = None) -> list[str]:
+    """The document's first heading-like lines, up to its first running paragraph."""
+    limit = _rules(profile).head_lines
     lines: list[str] = []
-    for line in head_lines(doc.text, _HEAD_LINES * 2):
-        if _BODY_START.match(line) or len(line) > 160:
+    for line in head_lines(doc.text, limit * 2):
+        if _BODY_START.match(line) or (len(line) > 160 and lines):
             break
         lines.append(line)
-        if len(lines) >= _HEAD_LINES:
+        if len(lines) >= limit:
             break
     return lines
 
@@ -81,24 +112,36 @@ def _has_proposal(doc: Document) -> bool:
     )
 
 
-def classify(doc: Document) -> str:
+def is_minutes(doc: Document, profile: Profile) -> bool:
+    """§ items count as minutes only when the head says so (a cue word or an attendance list)."""
+    if has_minutes_cue(doc, profile):
+        return True
+    head = doc.text[: min(doc.items[0].start + 200, 3000)] if doc.items else doc.text[:3000]
+    return is_attendance(head, profile)
+
+
+def classify(doc: Document, profile: Profile | None = None) -> str:
     """One of DOC_TYPES."""
+    rules = _rules(profile)
+    profile = profile or default_profile()
     if doc.kind == "riksdagen":
         return _RIKSDAGEN.get(str(doc.metadata.get("doktyp", "")).lower(), "other")
-    if doc.items and _is_minutes(doc):
-        first = doc.items[0].start
-        before = doc.text[:first]
+    if doc.items and is_minutes(doc, profile):
+        before = doc.text[: doc.items[0].start]
         if len(doc.items) > 1 or _TOC_LINE.search(before):
             return "protokoll"
         return "protokollsutdrag"
+    declared = front_matter_value(doc, "doc_type", profile)
+    if declared and declared.lower() in rules.front_types:
+        return rules.front_types[declared.lower()]
     header = " ".join(str(x) for x in doc.metadata.get("page_header") or [])
-    lines = _opening(doc)
-    for doc_type, patterns in _CUES:
+    lines = opening_lines(doc, profile)
+    for doc_type, pattern in rules.cues:
         for line in lines:
-            if any(p.search(line) for p in patterns):
+            if pattern.search(line):
                 # An official's header (Handläggare, Diarienr) also opens plans and
                 # reports; only with a proposal is it a tjänsteskrivelse.
-                indirect = not re.match(r"^tjänsteskrivelse", line, re.IGNORECASE)
+                indirect = not _OFFICIAL_GENRE.match(line)
                 if doc_type == "tjansteskrivelse" and indirect and not _has_proposal(doc):
                     break
                 return doc_type
@@ -108,26 +151,12 @@ def classify(doc: Document) -> str:
         s.kind == "beslut" for s in doc.sections
     ):
         return "protokollsutdrag"
-    if _looks_like_motion(doc):
+    if _looks_like_motion(doc, profile):
         return "motion"
     return "other"
 
 
-_MINUTES = re.compile(
-    r"\bprotokoll\b|protokollsutdrag|utdrag ur|sammanträdesprotokoll|^\s*paragrafer\b|"
-    r"^\s*plats och tid\b|^\s*beslutande\b(?!\s*instans)|^\s*utses att justera\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-def _is_minutes(doc: Document) -> bool:
-    """§ items count as minutes only when the head says so (a header or an attendance block)."""
-    header = " ".join(str(x) for x in doc.metadata.get("page_header") or [])
-    head = doc.text[: min(doc.items[0].start + 200, 3000)]
-    return bool(_MINUTES.search(header) or _MINUTES.search(head[:600]) or _ATTENDANCE.search(head))
-
-
-def _looks_like_motion(doc: Document) -> bool:
+def _looks_like_motion(doc: Document, profile: Profile) -> bool:
     """A short text without case headings, signed by members with party codes."""
     if doc.page_count > 6 or len(doc.text) > 20000:
         return False
@@ -135,78 +164,5 @@ def _looks_like_motion(doc: Document) -> bool:
         return False
     lines = [ln for ln in doc.text.strip().splitlines() if ln.strip()]
     tail = "\n".join(lines[-4:])
-    signed = bool(codes_in(tail) or names_in(tail))
+    signed = bool(codes_in(tail, profile) or names_in(tail, profile))
     return signed and bool(_SIGNATURE_TAIL.search(doc.text) or "att" in doc.text)
-
-
-_TITLE_SKIP = re.compile(
-    r"^(?:datum|handläggare|diarie\s?n(?:umme)?r|dnr|beteckning|direktnr|telefon|e-?post|"
-    r"dokumenttyp|dokumentansvarig|upprättad|version|sida|postadress|besöksadress|www\.|"
-    r"alingsas\.se|alingsås\.se|protokoll|missiv|revisorerna|ärende \d|"
-    r"typ av styrdokument|beslutande instans|dokumentinfo|innehåll|rev\.?\s|\d)",
-    re.IGNORECASE,
-)
-_TITLE_NOISE = re.compile(r"\bbox \d|org\.?\s?nr|www\.|@|\.se\b|^\W*$", re.IGNORECASE)
-_ONLY_ORGAN = re.compile(
-    r"^(?:[\wåäöÅÄÖ-]+\s)?(?:och\s[\wåäö]+\s)?[\wåäöÅÄÖ-]*"
-    r"(?:nämnden|nämnd|styrelsen|fullmäktige|förvaltningen|kontoret|utskott)(?:/\S+)?$",
-    re.IGNORECASE,
-)
-_CONTINUES = re.compile(r"^[a-zåäö(–-]")
-_PROTOKOLL_ORGAN = re.compile(
-    r"^(?:kommunfullmäktige|kommunstyrelsen|[\wåäöÅÄÖ-]*nämnd(?:en)?|[\wåäöÅÄÖ-]+ och [\wåäö-]+nämnden)$",
-    re.IGNORECASE,
-)
-
-
-def _title_ok(line: str) -> bool:
-    return (
-        len(line) > 8
-        and not _TITLE_SKIP.match(line)
-        and not _TITLE_NOISE.search(line)
-        and not _ONLY_ORGAN.match(line)
-    )
-
-
-def find_title(doc: Document, doc_type: str, date: str | None = None) -> str | None:
-    """The document's title: the § heading of an extract, else its first title-like line(s).
-
-    Minutes are titled by organ and meeting `date` (the one `dates.find_date` gives).
-    """
-    if doc.kind == "riksdagen":
-        return doc.metadata.get("titel") or None
-    if doc.items and doc_type == "protokollsutdrag":
-        return flat(doc.items[0].title) or None
-    if doc_type == "protokoll":
-        header = [str(h) for h in doc.metadata.get("page_header") or []]
-        lines = header + head_lines(doc.text, 6)
-        joined = flat(" ".join(lines))
-        organ = next(
-            (
-                m.group(0)
-                for m in re.finditer(
-                    r"Kommunfullmäktige|Kommunstyrelsen(?:s arbetsutskott)?|"
-                    r"(?:[A-ZÅÄÖ][\wåäö]*- och [\wåäö]*nämnden|[A-ZÅÄÖ][\wåäö]* nämnden|"
-                    r"[A-ZÅÄÖ][\wåäö]*nämnden)(?:s arbetsutskott)?",
-                    joined,
-                )
-            ),
-            "",
-        )
-        return flat(f"{organ} protokoll {date or ''}") or None
-    for sec in doc.sections:
-        if sec.kind == "other" and sec.heading and _title_ok(flat(sec.heading)):
-            return flat(sec.heading)
-    lines = _opening(doc)
-    for n, line in enumerate(lines):
-        if _title_ok(line):
-            parts = [line]
-            # A title wrapped over several short lines continues in lower case.
-            for nxt in lines[n + 1 : n + 4]:
-                open_end = re.search(r"\b(?:mellan|och|för|av|i|om|till|med|över|på)$", parts[-1])
-                if (_CONTINUES.match(nxt) or open_end) and not _TITLE_NOISE.search(nxt):
-                    parts.append(nxt)
-                else:
-                    break
-            return cut(flat(" ".join(parts).replace("*", "")), 250)
-    return None

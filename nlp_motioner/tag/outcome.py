@@ -1,9 +1,13 @@
 """Decision outcome and stage of a matter, from its Beslut / Förslag till beslut text.
 
 The decisive text is found by structure (section kinds), then read with the ordered
-phrase rules in lexicons/outcomes.toml. A proposal to kommunfullmäktige that follows a
-body's own Beslut ("Beslut" + "Förslag till beslut i kommunfullmäktige") is what the
-matter's outcome is about, so it wins over the body's procedural decision.
+phrase rules of the profile's `outcomes` table. A proposal to a higher body that
+follows a body's own Beslut ("Beslut" + "Förslag till beslut i kommunfullmäktige") is
+what the matter's outcome is about, so it wins over the body's procedural decision.
+
+Nothing is assumed: a decisive text that no rule reads gives no outcome, unless the
+decision-sentence model (`decision_model`) is confident about it. Negations ("ska inte
+genomföras", "beslutar att inte bevilja") turn an approval verb into avslag.
 """
 
 from __future__ import annotations
@@ -11,11 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp_motioner._data import load_toml
+from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document, Section
 from nlp_motioner.tag._text import cut, flat, sentences
 
-__all__ = ["Outcome", "decide", "classify_text", "OUTCOMES"]
+__all__ = ["Outcome", "decide", "classify_text", "OUTCOMES", "Context"]
 
 OUTCOMES = (
     "bifall",
@@ -29,41 +33,15 @@ OUTCOMES = (
     "tillstyrker",
     "avstyrker",
 )
-_LEX = load_toml("tag/lexicons/outcomes.toml")
-_RULES = [
-    (rule["outcome"], [re.compile(p, re.IGNORECASE) for p in rule["patterns"]])
-    for rule in _LEX["rule"]
-]
-_FALLBACK = _LEX["fallback"]["outcome"]
-_MIN_LETTERS = int(_LEX["fallback"]["min_letters"])
-_LETTER = re.compile(r"[^\W\d_]")
+# Labels the rules give that are no outcome value of a matter.
+_NO_VALUE = ("election", "procedural", "information")
 # How far into a decisive text outcome words are looked for: a Beslut may go on with
 # conditions and appeal instructions that use the same words.
 _WINDOW = 600
-
-# Headings and lines that open a proposal to the council.
-_TO_COUNCIL = re.compile(
-    r"(?:förslag (?:till (?:beslut )?)?i (?:kommun)?fullmäktige|"
-    r"förslag till (?:beslut i )?(?:kommun)?fullmäktige|föreslår (?:kommun)?fullmäktige|"
-    r"förslag till (?:beslut i )?regionfullmäktige)",
-    re.IGNORECASE,
-)
-_PROPOSAL_LINE = re.compile(
-    r"(?im)^[^\n]{0,40}förslag (?:till (?:beslut|kommunfullmäktige|fullmäktige)|i (?:kommun)?fullmäktige)[^\n]*$"
-)
-# "Vård- och omsorgsnämndens förslag till beslut i kommunstyrelsen": a proposal heading
-# that the heading vocabulary cannot list (it names the body).
-_PROPOSAL_HEADING = re.compile(r"^[\w\s,-]{0,60}förslag till (?:beslut|kommunfullmäktige)", re.I)
-_NOT_DECISION = re.compile(
-    r"^beslutet (?:ska )?(?:skickas|expedieras|delges)|^beslutsunderlag|^beslut(?:et)? skickas",
-    re.IGNORECASE,
-)
-_PROPOSES = re.compile(
-    r"föreslår (?:kommunfullmäktige|fullmäktige|kommunstyrelsen|nämnden)|"
-    r"arbetsutskottets förslag|förslag till beslut",
-    re.IGNORECASE,
-)
-_REMISS_TEXT = re.compile(r"[^.\n]*överlämna[rs]? [^.]{0,80}för yttrande[^.:]*[.:]?", re.IGNORECASE)
+# A decision on a motion's points or parts ("Punkt 1 ...", "i den del som avser ...").
+_POINT = re.compile(r"punkt|attsats|att-sats|\bi (?:den|de|vissa|övriga) del(?:ar|en)?\b", re.I)
+_DECISIVE = {"bifall", "avslag", "besvarad", "tillstyrker", "avstyrker"}
+_CLAUSE_START = re.compile(r"[.;:!?]|\b(?:och|samt|men)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -73,48 +51,112 @@ class Outcome:
     evidence: str | None = None
 
 
-def classify_text(text: str, *, strict: bool = False) -> str | None:
-    """Outcome label of a decisive text: one of OUTCOMES, "election", "procedural", "information" or None.
+@dataclass
+class _Rules:
+    specific: list[tuple[str, list[re.Pattern[str]]]]
+    generic: list[tuple[str, list[re.Pattern[str]]]]
+    negation: re.Pattern[str]
+    reason: re.Pattern[str]
+    to_higher: re.Pattern[str]  # names a proposal to a higher body, in a heading or a line
+    proposal_line: re.Pattern[str]
+    proposal_heading: re.Pattern[str]
+    proposes: re.Pattern[str]
+    not_decision: re.Pattern[str]
+    by_reference: re.Pattern[str]
+    signature: re.Pattern[str]
+    remiss_text: re.Pattern[str]
 
-    With `strict`, only explicit outcome words count (no generic approval verbs and no
-    fallback): used where the document type does not say that a body decided a matter.
+
+def _build(profile: Profile) -> _Rules:
+    lex = profile.table("outcomes")
+    specific, generic = [], []
+    for rule in lex["rule"]:
+        compiled = (rule["outcome"], [re.compile(p, re.IGNORECASE) for p in rule["patterns"]])
+        (generic if rule.get("generic") else specific).append(compiled)
+    stage = lex["stage"]
+
+    def join(key: str) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in stage[key]), re.IGNORECASE)
+
+    return _Rules(
+        specific,
+        generic,
+        re.compile(lex["negation"]["pattern"], re.IGNORECASE),
+        re.compile(lex["reason"]["pattern"], re.IGNORECASE),
+        join("to_higher_body"),
+        re.compile(r"(?im)^[^\n]{0,40}(?:" + "|".join(stage["proposal_line"]) + r")[^\n]*$"),
+        join("proposal_heading"),
+        join("proposes"),
+        join("not_decision"),
+        join("by_reference"),
+        # A signature line is short and ends with the role: "Anna Berg, förvaltningschef".
+        re.compile(
+            r"\n[^\n.]{0,50}\b(?:" + "|".join(stage["signature"]) + r")\b[^\n.]{0,40}(?=\n|$)",
+            re.IGNORECASE,
+        ),
+        re.compile(stage["remiss_text"], re.IGNORECASE),
+    )
+
+
+def _rules(profile: Profile | None) -> _Rules:
+    return (profile or default_profile()).compiled("tag.outcome", _build)
+
+
+def _negated(window: str, start: int, end: int, negation: re.Pattern[str]) -> bool:
+    """Whether the clause around a verb at window[start:end] denies it ("ska inte genomföras",
+    "beslutar att inte bevilja", "genomförs inte")."""
+    before = window[max(0, start - 40) : start]
+    cuts = list(_CLAUSE_START.finditer(before))
+    if cuts:
+        before = before[cuts[-1].end() :]
+    after = window[end : end + 12]
+    return bool(negation.search(before) or negation.match(after.lstrip()))
+
+
+def classify_text(text: str, *, strict: bool = False, profile: Profile | None = None) -> str | None:
+    """Outcome label of a decisive text: one of OUTCOMES, "election", "procedural",
+    "information", or None when no rule reads it.
+
+    With `strict`, only explicit outcome words count (no generic approval verbs): used
+    where the document type does not say that a body decided a matter.
     """
-    norm = flat(text)
-    if not norm:
+    rules = _rules(profile)
+    norm = rules.reason.sub("", flat(text))
+    if not norm.strip():
         return None
-    mixed = _mixed_points(norm)
+    mixed = _mixed_points(norm, rules)
     if mixed:
         return mixed
-    specific, generic = _RULES[:-1], _RULES[-1:]
     # Explicit outcome words first, in the first sentence and then anywhere ("Yttrandet
     # antas som kommunstyrelsens eget. Förslag i kommunfullmäktige: Motionen anses
     # besvarad."); generic approval verbs only after that.
     first = _first_point(norm)
     head = norm[:_WINDOW]
-    passes = [(specific, first), (specific, head)]
-    if not strict:
-        passes += [(generic, first), (generic, head)]
-    for rules, window in passes:
-        for label, patterns in rules:
+    for window in (first, head):
+        for label, patterns in rules.specific:
             if any(p.search(window) for p in patterns):
                 return label
-    if not strict and len(_LETTER.findall(norm)) >= _MIN_LETTERS:
-        return _FALLBACK
+    if strict:
+        return None
+    for window in (first, head):
+        for label, patterns in rules.generic:
+            for p in patterns:
+                m = p.search(window)
+                if m:
+                    return (
+                        "avslag" if _negated(window, m.start(), m.end(), rules.negation) else label
+                    )
     return None
 
 
-_POINT = re.compile(r"(?:punkt|attsats|att-sats)", re.IGNORECASE)
-_DECISIVE = {"bifall", "avslag", "besvarad", "tillstyrker", "avstyrker"}
-
-
-def _mixed_points(norm: str) -> str | None:
+def _mixed_points(norm: str, rules: _Rules) -> str | None:
     """Different outcomes for a motion's numbered points ("Punkt 1 anses besvarad. Punkt 2
     avslås.") make a partial outcome: delvis_bifall."""
     if not _POINT.search(norm):
         return None
     labels = set()
     for sent in sentences(norm):
-        for label, patterns in _RULES[:-1]:
+        for label, patterns in rules.specific:
             if any(p.search(sent) for p in patterns):
                 labels.add(label)
                 break
@@ -125,6 +167,14 @@ def _mixed_points(norm: str) -> str | None:
 def _first_point(norm: str) -> str:
     sents = sentences(norm)
     return sents[0] if sents else norm
+
+
+@dataclass
+class Context:
+    """What the stage rule needs to know about the meeting a decision text belongs to."""
+
+    marks_proposals: bool = False  # the minutes head proposals "Förslag till beslut i X"
+    organ: str | None = None  # the meeting's own body ("Kommunstyrelsens arbetsutskott")
 
 
 def _body(doc: Document, sec: Section) -> tuple[str, str]:
@@ -139,10 +189,10 @@ def _body(doc: Document, sec: Section) -> tuple[str, str]:
     return heading, body
 
 
-def _council_part(body: str) -> tuple[str | None, str]:
+def _higher_part(body: str, rules: _Rules) -> tuple[str | None, str]:
     """When a body holds an inline "Förslag till beslut i kommunfullmäktige" line, the text after it."""
-    for m in _PROPOSAL_LINE.finditer(body):
-        if _TO_COUNCIL.search(m.group(0)):
+    for m in rules.proposal_line.finditer(body):
+        if rules.to_higher.search(m.group(0)):
             return flat(m.group(0)), body[m.end() :]
     return None, body
 
@@ -155,52 +205,62 @@ def _evidence(heading: str | None, body: str) -> str:
 
 
 def _result(label: str | None, stage: str, heading: str | None, body: str) -> Outcome:
-    if label in (None, "information"):
+    if label is None or label == "information":
         return Outcome()
     evidence = _evidence(heading, body)
-    if label in ("election", "procedural"):
+    if label in _NO_VALUE:
         return Outcome(None, "decision", evidence)
     return Outcome(label, stage, evidence)
 
 
-def decide(doc: Document, sections: list[Section], doc_type: str) -> Outcome:
+def _label(text: str, strict: bool, profile: Profile | None) -> str | None:
+    """The rules' label, else the decision-sentence model's when it is confident."""
+    label = classify_text(text, strict=strict, profile=profile)
+    if label is None and not strict:
+        from nlp_motioner.tag.decision_model import predict
+
+        label = predict(text)
+    return label
+
+
+def decide(
+    doc: Document,
+    sections: list[Section],
+    doc_type: str,
+    *,
+    profile: Profile | None = None,
+    context: Context | None = None,
+) -> Outcome:
     """Outcome of the matter that `sections` (a document's or a § item's) describe."""
+    rules = _rules(profile)
+    context = context or Context()
     strict = doc_type == "other"
     decisions = [
-        s for s in sections if s.kind == "beslut" and not _NOT_DECISION.match(flat(s.heading))
+        s for s in sections if s.kind == "beslut" and not rules.not_decision.match(flat(s.heading))
     ]
     proposals = [
         s
         for s in sections
         if s.kind == "forslag_till_beslut"
-        or (s.kind == "other" and _PROPOSAL_HEADING.match(flat(s.heading)))
+        or (s.kind == "other" and rules.proposal_heading.search(flat(s.heading)))
     ]
     for n, sec in enumerate(decisions):
         following = decisions[n + 1].start if n + 1 < len(decisions) else len(doc.text) + 1
         after = [p for p in proposals if sec.start <= p.start < following]
         before = [p for p in proposals if p.start < sec.start]
-        result = _from_decision(doc, sec, after, strict, before)
+        result = _from_decision(doc, sec, after, strict, before, rules, profile, context)
         if result is not None:
             return result
     if proposals:
-        chosen = _pick_proposal(doc, proposals)
+        chosen = _pick_proposal(doc, proposals, rules)
         if chosen:
             head, text = chosen
-            return _result(classify_text(text, strict=strict), "proposal", head, text)
+            return _result(_label(text, strict, profile), "proposal", head, text)
     if doc_type == "remiss":
-        m = _REMISS_TEXT.search(doc.text)
+        m = rules.remiss_text.search(doc.text[:20000])
         if m:
             return Outcome("remitterad", "decision", cut(flat(m.group(0)), 200))
     return Outcome()
-
-
-# "Kommunfullmäktige beslutar enligt kommunstyrelsens förslag": the decision adopts a
-# proposal printed earlier in the same matter, and that proposal says what was decided.
-_BY_REFERENCE = re.compile(
-    r"\b(?:enligt|i enlighet med|bifall(?:a|er|s)?(?: till)?)\s+(?:\w+s\s+)*?"
-    r"(?:förslag(?:et)?|förslag till beslut)\b",
-    re.IGNORECASE,
-)
 
 
 def _from_decision(
@@ -208,65 +268,107 @@ def _from_decision(
     sec: Section,
     after: list[Section],
     strict: bool,
-    before: list[Section] | None = None,
+    before: list[Section],
+    rules: _Rules,
+    profile: Profile | None,
+    context: Context,
 ) -> Outcome | None:
     """Outcome of one Beslut section and the proposals around it; None when it is empty."""
-    _, body = _body(doc, sec)
-    council_head, council_body = _council_part(body)
-    if council_head and flat(council_body):
-        label = classify_text(council_body, strict=strict)
-        return _result(label, "proposal", council_head, council_body)
-    if after:
-        chosen = _pick_proposal(doc, after)
+    heading, body = _body(doc, sec)
+    higher_head, higher_body = _higher_part(body, rules)
+    if higher_head and flat(higher_body):
+        label = _label(higher_body, strict, profile)
+        return _result(label, "proposal", higher_head, higher_body)
+    own = _label(body, strict, profile) if flat(body) else None
+    decides_itself = own not in (None, "information") and _own_decision(body)
+    if after and not decides_itself:
+        chosen = _pick_proposal(doc, after, rules)
         if chosen:
             head, text = chosen
-            label = classify_text(text, strict=strict)
+            label = _label(text, strict, profile)
             # A nämnd decides "Förvaltningens förslag godkänns" and proposes to the council;
             # the proposal says what happens to the matter.
             if label not in (None, "information"):
                 return _result(label, "proposal", head, text)
     if not flat(body):
         return None
-    if before and len(flat(body)) < 300 and _BY_REFERENCE.search(flat(body)):
-        chosen = _pick_proposal(doc, before[-1:])
+    if before and len(flat(body)) < 300 and rules.by_reference.search(flat(body)):
+        chosen = _pick_proposal(doc, before[-1:], rules)
         if chosen:
-            label = classify_text(chosen[1], strict=strict)
+            label = _label(chosen[1], strict, profile)
             if label not in (None, "information"):
                 return _result(label, "decision", None, body)
-    label = classify_text(body, strict=strict)
+    label = own
     if label is None and strict:
         return None
-    stage = "proposal" if _PROPOSES.search(flat(body)[:200]) else "decision"
+    stage = _stage(heading, body, rules, context)
     return _result(label, stage, None, body)
 
 
-def _pick_proposal(doc: Document, proposals: list[Section]) -> tuple[str, str] | None:
-    """The proposal that settles the matter: one to the council first, else the first non-empty."""
-    candidates: list[tuple[bool, str, str]] = []
-    for sec in proposals:
-        heading, body = _body(doc, sec)
-        inline_head, inline_body = _council_part(body)
-        if inline_head and flat(inline_body):
-            candidates.append((True, inline_head, inline_body))
-            continue
-        body = _strip_signature(body)
-        if not flat(body):
-            continue
-        candidates.append((bool(_TO_COUNCIL.search(heading)), heading, body))
-    if not candidates:
-        return None
-    for to_council, heading, body in candidates:
-        if to_council:
-            return heading, body
-    _, heading, body = candidates[0]
-    return heading, body
+_ADOPTS = re.compile(r"förslag|föreslå|yttrande|skrivelse", re.IGNORECASE)
 
 
-_SIGNATURE = re.compile(
-    r"\n[^\n]*(?:godkännare|förvaltningschef|kommundirektör|enhetschef)[^\n]*", re.I
+def _own_decision(body: str) -> bool:
+    """Whether a Beslut block decides a matter of its own, rather than adopting a proposal or
+    a statement ("Förvaltningens förslag godkänns", "Yttrandet antas som nämndens eget") that a
+    following proposal block carries on to a higher body."""
+    return not _ADOPTS.search(_first_point(flat(body)))
+
+
+def _stage(heading: str, body: str, rules: _Rules, context: Context) -> str:
+    """`proposal` when a decision block proposes to a higher body, else `decision`."""
+    if heading and rules.to_higher.search(heading):
+        return "proposal"
+    opening = flat(body)[:200]
+    if rules.proposes.search(opening):
+        return "proposal"
+    if not context.marks_proposals and context.organ and _subject_is_parent(opening, context.organ):
+        # An utskott's minutes that print what the parent body does ("Kommunstyrelsen
+        # godkänner ...") under a plain "Beslut" heading propose it to that body.
+        return "proposal"
+    return "decision"
+
+
+_SUBORDINATE = re.compile(
+    r"^(?P<parent>.+?)s\s+(?:arbetsutskott|utskott|beredning|presidium)\b", re.I
 )
 
 
-def _strip_signature(body: str) -> str:
-    m = _SIGNATURE.search(body)
-    return body[: m.start()] if m else body
+def _subject_is_parent(opening: str, organ: str) -> bool:
+    m = _SUBORDINATE.match(organ.strip())
+    if not m:
+        return False
+    parent = m.group("parent").strip().lower()
+    return opening.lower().startswith((parent + " ", "kommunfullmäktige ", "regionfullmäktige "))
+
+
+def _pick_proposal(
+    doc: Document, proposals: list[Section], rules: _Rules
+) -> tuple[str, str] | None:
+    """The proposal that settles the matter: one to the council (fullmäktige) first, then one
+    to another higher body, else the first non-empty."""
+    candidates: list[tuple[int, str, str]] = []
+    for sec in proposals:
+        heading, body = _body(doc, sec)
+        inline_head, inline_body = _higher_part(body, rules)
+        if inline_head and flat(inline_body):
+            candidates.append((_rank(inline_head, rules), inline_head, inline_body))
+            continue
+        m = rules.signature.search(body)
+        body = body[: m.start()] if m else body
+        if not flat(body):
+            continue
+        candidates.append((_rank(heading, rules), heading, body))
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda c: c[0])  # the first of the best rank
+    return best[1], best[2]
+
+
+def _rank(heading: str, rules: _Rules) -> int:
+    if rules.to_higher.search(heading):
+        return 0 if _COUNCIL.search(heading) else 1
+    return 2
+
+
+_COUNCIL = re.compile(r"fullmäktige", re.IGNORECASE)

@@ -7,63 +7,95 @@ search, and in minutes only a § item's title and case description are read.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 
-from nlp_motioner._data import load_toml
+from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document, Section
 from nlp_motioner.tag._text import mask_spans, spans_of
 
-__all__ = ["codes_in", "names_in", "initiator_parties", "KNOWN_CODES"]
+__all__ = ["codes_in", "names_in", "initiator_parties", "known_codes"]
 
-_LEX = load_toml("tag/lexicons/parties.toml")
-KNOWN_CODES: frozenset[str] = frozenset(_LEX["names"])
-_ABBR: dict[str, str] = {
-    abbr.upper(): code for code, abbrs in _LEX["abbreviations"].items() for abbr in abbrs
-}
-_NOT_PARTY = frozenset(c.upper() for c in _LEX["not_parties"]["codes"])
 # "Irene Jonsson (S)", "Holger von Fircks (Mp)", "Motion (M)", "Vänsterpartiet (V)".
 _PAREN = re.compile(
     r"(?P<before>[A-ZÅÄÖÉ][a-zåäöéü\-]+\s+[A-ZÅÄÖÉ][a-zåäöéü\-]+)?\s*\((?P<code>[A-Za-zÅÄÖåäö]{1,5})\)"
 )
 _NAME_BEFORE = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéü\-]+\s+[A-ZÅÄÖÉ][a-zåäöéü\-]+$")
-_NAMES = sorted(
-    ((name, code) for code, names in _LEX["names"].items() for name in names),
-    key=lambda p: -len(p[0]),
-)
-_NAME_RE = re.compile(r"\b(" + "|".join(re.escape(n) for n, _ in _NAMES) + r")\b", re.IGNORECASE)
-_NAME_CODE = {n.lower(): c for n, c in _NAMES}
 
 
-def normalize_code(raw: str, *, before: str | None = None) -> str | None:
+@dataclass
+class _Rules:
+    codes: frozenset[str]
+    abbr: dict[str, str]
+    not_party: frozenset[str]
+    name_re: re.Pattern[str]
+    name_codes: dict[str, tuple[str, ...]]  # a party's name, or a group's ("Alliansen")
+
+
+def _build(profile: Profile) -> _Rules:
+    lex = profile.table("parties")
+    abbr = {a.upper(): code for code, abbrs in lex["abbreviations"].items() for a in abbrs}
+    name_codes: dict[str, tuple[str, ...]] = {}
+    for code, names in lex["names"].items():
+        for name in names:
+            name_codes[name.lower()] = (code,)
+    for group, codes in lex.get("groups", {}).items():
+        name_codes[group.lower()] = tuple(codes)
+    alternatives = sorted(name_codes, key=len, reverse=True)
+    name_re = re.compile(r"\b(" + "|".join(re.escape(n) for n in alternatives) + r")\b", re.I)
+    return _Rules(
+        frozenset(lex["names"]),
+        abbr,
+        frozenset(c.upper() for c in lex["not_parties"]["codes"]),
+        name_re,
+        name_codes,
+    )
+
+
+def _rules(profile: Profile | None) -> _Rules:
+    return (profile or default_profile()).compiled("tag.parties", _build)
+
+
+def known_codes(profile: Profile | None = None) -> frozenset[str]:
+    """The party codes a profile knows by name (national parties, plus its local ones)."""
+    return _rules(profile).codes
+
+
+def normalize_code(
+    raw: str, *, before: str | None = None, profile: Profile | None = None
+) -> str | None:
     """Map a parenthesised abbreviation to a party code, or None when it is not a party.
 
     A national party maps through the lexicon ("Mp" -> MP, "fp" -> L). Any other
     2-5 letter capitalised code counts as a local party only when it follows a
     person's name ("Anna Berg (AP)").
     """
+    rules = _rules(profile)
     up = raw.upper()
-    if up in _ABBR:
-        return _ABBR[up]
-    if up in _NOT_PARTY or not raw.isupper() or not 2 <= len(raw) <= 5:
+    if len(raw) == 1 and raw.islower() and not before:
+        return None  # "ledamot(s)": a plural ending, unless a person's name precedes "(s)"
+    if up in rules.abbr:
+        return rules.abbr[up]
+    if up in rules.not_party or not raw.isupper() or not 2 <= len(raw) <= 5:
         return None
     if before and _NAME_BEFORE.match(before):
         return up
     return None
 
 
-def codes_in(text: str) -> set[str]:
+def codes_in(text: str, profile: Profile | None = None) -> set[str]:
     """Party codes written in parentheses in `text`."""
     found: set[str] = set()
     for m in _PAREN.finditer(text):
-        code = normalize_code(m.group("code"), before=m.group("before"))
+        code = normalize_code(m.group("code"), before=m.group("before"), profile=profile)
         if code:
             found.add(code)
     return found
 
 
-def names_in(text: str) -> set[str]:
+def names_in(text: str, profile: Profile | None = None) -> set[str]:
     """Party codes of party names written out ("Socialdemokraterna", "Folkpartiet")."""
-    return {_NAME_CODE[m.group(1).lower()] for m in _NAME_RE.finditer(text)}
+    rules = _rules(profile)
+    return {c for m in rules.name_re.finditer(text) for c in rules.name_codes[m.group(1).lower()]}
 
 
 def without_attendance(doc: Document, sections: list[Section] | None = None) -> str:
@@ -99,20 +131,19 @@ def initiator_parties(
     scope: tuple[int, int] | None = None,
     sections: list[Section] | None = None,
     text: str | None = None,
+    profile: Profile | None = None,
 ) -> list[str]:
     """Sorted party codes of the matter's initiators; [] when the matter has none.
 
     `scope` limits the search to a character range (a § item of minutes).
     """
+    p = profile
     if doc.kind == "riksdagen":
-        signers = doc.metadata.get("signers") or []
-        return sorted(
-            {
-                _ABBR.get(str(s.get("party", "")).upper(), str(s.get("party", "")).upper())
-                for s in signers
-                if s.get("party")
-            }
-        )
+        found = _signer_codes(doc, p)
+        if not found and doc_type in ("motion", "interpellation", "fraga"):
+            # Old records name no signers; the text prints "Bertil Persson (m)".
+            found = codes_in(doc.text[:600], p) or codes_in(doc.text[-800:], p)
+        return sorted(found)
     if text is None:
         text = without_attendance(doc, sections)
     start, end = scope or (0, len(text))
@@ -120,33 +151,44 @@ def initiator_parties(
     if doc_type in ("interpellation", "fraga") and re.search(r"(?i)\bsvar på\b", text[:600]):
         # An answer is signed by the chair who answers; the asker is named in the title
         # or in the sentence that says who put the question.
-        found = codes_in(title or "") | _initiating_codes(text)
+        found = codes_in(title or "", p) | _initiating_codes(text, p)
         return sorted(found)
     if doc_type == "motion" or doc_type in ("initiativarende", "interpellation", "fraga"):
         tail = text[-500:]
-        found = codes_in(tail) | names_in(_signature_lines(tail))
+        found = codes_in(tail, p) | names_in(_signature_lines(tail), p)
         if not found:
-            found = codes_in(text[:600]) | codes_in(title or "")
+            found = codes_in(text[:600], p) | codes_in(title or "", p)
         if not found:
-            found = codes_in(text)
+            found = codes_in(text, p)
         return sorted(found)
     if doc_type in ("sarskilt_uttalande", "reservation"):
         # The authors are listed before the statement's heading or sign after it.
-        found = codes_in(text[:1500]) or codes_in(text[-500:])
+        found = codes_in(text[:1500], p) or codes_in(text[-500:], p)
         return sorted(found)
     if not about_initiative(title) and not about_initiative(_opening_text(text)):
         return []
-    found = codes_in(title or "") | names_in(title or "")
+    found = codes_in(title or "", p) | names_in(title or "", p)
     if found:
         return sorted(found)
-    return sorted(_initiating_codes(text))
+    return sorted(_initiating_codes(text, p))
 
 
-def _initiating_codes(text: str) -> set[str]:
+def _signer_codes(doc: Document, profile: Profile | None) -> set[str]:
+    rules = _rules(profile)
+    found: set[str] = set()
+    for signer in doc.metadata.get("signers") or []:
+        raw = signer.get("party") if isinstance(signer, dict) else None
+        if isinstance(raw, str) and raw.strip():
+            code = raw.strip().upper()
+            found.add(rules.abbr.get(code, code))
+    return found
+
+
+def _initiating_codes(text: str, profile: Profile | None) -> set[str]:
     """Party codes in the first sentence that says who raised the matter."""
     for sent in re.split(r"(?<=[.!?])\s+", " ".join(text[:4000].split())):
         if _INITIATING.search(sent):
-            found = codes_in(sent) | names_in(sent)
+            found = codes_in(sent, profile) | names_in(sent, profile)
             if found:
                 return found
     return set()
@@ -165,6 +207,7 @@ def _signature_lines(tail: str) -> str:
     return "\n".join(lines[-8:])
 
 
-@lru_cache(maxsize=1)
-def party_names() -> dict[str, list[str]]:
-    return {code: list(names) for code, names in _LEX["names"].items()}
+def __getattr__(name: str):
+    if name == "KNOWN_CODES":  # the national parties of the general profile
+        return known_codes()
+    raise AttributeError(name)

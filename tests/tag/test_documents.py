@@ -82,7 +82,10 @@ def test_riksdagen_motion_uses_official_metadata():
     assert doc.tags.doc_type == "motion"
     assert doc.tags.parties == ["S"]
     assert doc.tags.date == "2014-11-07"
-    assert doc.tags.outcome == "avslag" and doc.tags.outcome_stage == "decision"
+    # The beteckning with its riksmöte is the case number ("2014/15:1148"), and a motion
+    # states no outcome of its own: the chamber's decision belongs to the committee report.
+    assert doc.tags.diarienummer == [f"{doc.metadata['rm']}:{doc.metadata['beteckning']}"]
+    assert doc.tags.outcome is None and doc.tags.outcome_stage is None
 
 
 def test_remiss_page_lists_referral_bodies():

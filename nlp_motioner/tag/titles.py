@@ -1,0 +1,212 @@
+"""A document's title, read off its cover page.
+
+With layout (PDF), the title is the run of consecutive lines set in the largest type on
+the first page, before the case description starts: a wrapped title is joined, and
+letterheads, template labels ("Handläggare:", "Diarienr:"), web addresses and a body's
+name alone are skipped. A cover that prints only its genre large ("SAMRÅDSREDOGÖRELSE")
+takes the subject printed below it too. Without layout, the first title-like line is
+taken, with the lines that continue it. Letter-spaced text ("R A P P O R T") is repaired.
+The skip lists are profile data (`titles` table).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp_motioner.profile import Profile, default_profile
+from nlp_motioner.record import Document, Line
+from nlp_motioner.structure.sections import body_size
+from nlp_motioner.tag._text import cut, flat
+from nlp_motioner.tag.doctype import front_matter_value, opening_lines
+
+__all__ = ["find_title", "repair_spacing"]
+
+# Section kinds that open a document's running text: the cover ends there.
+_TEXT_KINDS = frozenset(
+    {
+        "arendebeskrivning",
+        "sammanfattning",
+        "bakgrund",
+        "beslut",
+        "forslag_till_beslut",
+        "beredning",
+    }
+)
+_COVER_LINES = 40
+_CONTINUES = re.compile(r"^[a-zåäö(–-]")
+_OPEN_END = re.compile(r"\b(?:mellan|och|för|av|i|om|till|med|över|på|samt|gällande|inom)$|[,–-]$")
+_DATE_ONLY = re.compile(r"^(?:\d{1,2} \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{4} ?- ?\d{2} ?- ?\d{2})$")
+_BYLINE = re.compile(r"^(?:av|från)\s+[A-ZÅÄÖ]")
+# "Ärende: SV: Grundläggande granskning" in an e-mail or a form: the value is the title.
+_SUBJECT_LABEL = re.compile(r"^(?:ärende|ämne|angående|rubrik|avser)\s*:\s*(?P<value>.{6,})$", re.I)
+
+
+@dataclass
+class _Rules:
+    skip: re.Pattern[str]
+    noise: re.Pattern[str]
+    organ_only: re.Pattern[str]
+    genre_only: re.Pattern[str]
+
+
+def _build(profile: Profile) -> _Rules:
+    t = profile.table("titles")
+    return _Rules(
+        re.compile("^(?:" + "|".join(t["skip"]) + ")", re.IGNORECASE),
+        re.compile("|".join(t["noise"]), re.IGNORECASE),
+        re.compile(t["organ_only"], re.IGNORECASE),
+        re.compile(
+            r"^(?:" + "|".join(t["genre_only"]) + r")(?:\s+(?:till|i|över)\s+\S+(?:\s\S+)?)?$",
+            re.I,
+        ),
+    )
+
+
+def _rules(profile: Profile | None) -> _Rules:
+    return (profile or default_profile()).compiled("tag.titles", _build)
+
+
+def repair_spacing(text: str) -> str:
+    """Undo letter-spacing from a text layer: "R A P P O R T  2 0 2 6" -> "RAPPORT 2026"."""
+    tokens = text.split(" ")
+    letters = [t for t in tokens if t]
+    if len(letters) < 4 or sum(len(t) == 1 for t in letters) < 0.7 * len(letters):
+        return text
+    words = re.split(r"\s{2,}", text.strip())
+    return " ".join(w.replace(" ", "") for w in words)
+
+
+def _sentence_case(text: str) -> str:
+    """A title set in capitals reads as a sentence: "RAPPORT BORGENSAVGIFTER" -> "Rapport borgensavgifter"."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) > 5 and all(c.isupper() for c in letters):
+        lowered = text.lower()
+        return lowered[:1].upper() + lowered[1:]
+    return text
+
+
+def _title_ok(line: str, rules: _Rules) -> bool:
+    return (
+        len(line) > 3
+        and not rules.skip.match(line)
+        and not rules.noise.search(line)
+        and not rules.organ_only.match(line)
+        and not _DATE_ONLY.match(line)
+        and not line.endswith(":")
+        and sum(c.isdigit() for c in line) < len(line) / 2
+    )
+
+
+def find_title(
+    doc: Document, doc_type: str, date: str | None = None, profile: Profile | None = None
+) -> str | None:
+    """The document's title: the § heading of an extract, the organ and date of minutes,
+    else the cover page's title."""
+    profile = profile or default_profile()
+    if doc.kind == "riksdagen":
+        title = doc.metadata.get("titel")
+        return flat(title) if isinstance(title, str) and title.strip() else None
+    if doc.items and doc_type == "protokollsutdrag":
+        return flat(doc.items[0].title) or None
+    if doc_type == "protokoll":
+        return _minutes_title(doc, date, profile)
+    rules = _rules(profile)
+    title = _layout_title(doc, rules) or _text_title(doc, rules, profile)
+    if not title:
+        title = front_matter_value(doc, "title", profile)
+    return cut(flat(title), 250) if title else None
+
+
+def _minutes_title(doc: Document, date: str | None, profile: Profile) -> str | None:
+    from nlp_motioner.tag.bodies import organ_of
+
+    organ = organ_of(doc, profile) or front_matter_value(doc, "organ", profile) or ""
+    return flat(f"{organ} protokoll {date or ''}") or None
+
+
+def _cover(doc: Document) -> list[tuple[int, Line]]:
+    """Lines of the first page with text, before the running text starts."""
+    stop = next(
+        (s.start for s in doc.sections if s.kind in _TEXT_KINDS and s.heading), len(doc.text)
+    )
+    first_page = next((ln.page for ln in doc.lines if ln.text.strip()), 1)
+    out = []
+    for i, ln in enumerate(doc.lines):
+        if ln.start >= stop or ln.page > first_page or len(out) >= _COVER_LINES:
+            break
+        if ln.text.strip():
+            out.append((i, ln))
+    return out
+
+
+def _layout_title(doc: Document, rules: _Rules) -> str | None:
+    body = body_size(doc.lines)
+    if not body:
+        return None
+    runs: list[list[Line]] = []
+    last = -2
+    for i, ln in _cover(doc):
+        text = repair_spacing(flat(ln.text))
+        styled = ln.size >= body + 1.5 or (ln.bold and ln.size >= body - 0.5)
+        if not styled or not _title_ok(text, rules):
+            last = -2
+            continue
+        prev = runs[-1][-1] if runs and last == i - 1 else None
+        if prev is not None and (prev.size, prev.bold) == (ln.size, ln.bold) and len(runs[-1]) < 5:
+            runs[-1].append(ln)
+        else:
+            runs.append([ln])
+        last = i
+    if not runs:
+        return None
+    # The largest type wins; of equal sizes, the first.
+    order = sorted(range(len(runs)), key=lambda k: (-runs[k][0].size, k))
+    best = runs[order[0]]
+    title = _join([repair_spacing(flat(ln.text)) for ln in best])
+    if rules.genre_only.match(title.lower()) and len(order) > 1:
+        subject = runs[order[1]]
+        if doc.lines.index(subject[0]) > doc.lines.index(best[-1]):
+            title = f"{_sentence_case(title)} – {_join([flat(ln.text) for ln in subject])}"
+    return _sentence_case(title)
+
+
+def _join(parts: list[str]) -> str:
+    out = ""
+    for part in parts:
+        if out.endswith("-") and part[:1].islower() and not part.startswith(("och ", "eller ")):
+            out = out[:-1] + part  # a word broken at the line end
+        else:
+            out = f"{out} {part}".strip()
+    return out
+
+
+def _text_title(doc: Document, rules: _Rules, profile: Profile) -> str | None:
+    lines = [repair_spacing(line.replace("*", "")) for line in opening_lines(doc, profile)]
+    for line in lines:
+        m = _SUBJECT_LABEL.match(line)
+        if m:
+            return m.group("value").strip()
+    candidates = [
+        n for n, line in enumerate(lines) if _title_ok(line, rules) and not _BYLINE.match(line)
+    ]
+    for k, n in enumerate(candidates):
+        line = lines[n]
+        # A genre line ("Initiativ i kommunstyrelsen") followed closely by a subject line
+        # of a few words: the subject is the title.
+        if rules.genre_only.match(line.lower()) and k + 1 < len(candidates):
+            following = candidates[k + 1]
+            if following - n <= 4 and len(lines[following].split()) >= 3:
+                continue
+        parts = [line]
+        # A title wrapped over several short lines continues in lower case or after an
+        # open end ("... för", "... och").
+        for nxt in lines[n + 1 : n + 5]:
+            if (_CONTINUES.match(nxt) or _OPEN_END.search(parts[-1])) and not rules.noise.search(
+                nxt
+            ):
+                parts.append(nxt)
+            else:
+                break
+        return _join(parts)
+    return None
