@@ -27,9 +27,16 @@ FIELDS = ("doc_type", "parties", "outcome", "outcome_stage", "date", "diarienumm
 
 
 def load_labels(
-    paths: Iterable[str | os.PathLike[str]], root: str | os.PathLike[str] | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    root: str | os.PathLike[str] | None = None,
+    *,
+    skipped: list[str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(document labels, item labels); each label gets `_path`, the file it names."""
+    """(document labels, item labels); each label gets `_path`, the file it names.
+
+    A file whose first line names no file (case-level labels such as CAP codes, keyed by
+    `id`) is not document or item labels: it is left out and its path added to `skipped`.
+    """
     docs: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     for path in paths:
@@ -44,6 +51,11 @@ def load_labels(
                     label = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+                if not isinstance(label, dict):
+                    raise ValueError(f"{path}:{n}: not a JSON object")
+                if "name" not in label and n == 1 and skipped is not None:
+                    skipped.append(str(path))
+                    break
                 if "name" not in label:
                     raise ValueError(f"{path}:{n}: no 'name' field")
                 label["_path"] = str(base / label["name"])
@@ -68,6 +80,49 @@ def _same(field: str, gold: Any, pred: Any) -> bool:
     return (gold or None) == (pred or None)
 
 
+def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
+    precision = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+
+
+def _bodies(label: dict[str, Any], rec: dict[str, Any]) -> tuple[set[str], set[str]]:
+    gold = {_norm_name(b) for b in label.get("referral_bodies") or []}
+    pred = {_norm_name(b) for b in rec.get("referral_bodies") or []}
+    return gold, pred
+
+
+def _outcome_prf(pairs: list[tuple[Any, Any]]) -> dict[str, Any]:
+    """Outcome as retrieval of stated outcomes: precision over the outcomes the tagger gave
+    (an outcome given where none is stated counts against it), recall over the stated ones."""
+    given = [(g, p) for g, p in pairs if p]
+    stated = [(g, p) for g, p in pairs if g]
+    correct = sum(1 for g, p in pairs if g and g == p)
+    return {
+        "precision": correct / len(given) if given else None,
+        "recall": correct / len(stated) if stated else None,
+        "given": len(given),
+        "stated": len(stated),
+        "invented": sum(1 for g, p in pairs if p and not g),
+    }
+
+
+# Item fields: (label field, record field, how they are compared).
+ITEM_FIELDS = ("outcome", "outcome_stage", "parties", "reservations", "diarienummer", "title")
+
+
+def _same_item(field: str, gold: Any, pred: Any) -> bool:
+    if field in ("parties", "reservations"):
+        return sorted(gold or []) == sorted(pred or [])
+    if field == "diarienummer":
+        gold = [gold] if isinstance(gold, str) else gold
+        return {_norm_dnr(x) for x in gold or []} == {_norm_dnr(x) for x in pred or []}
+    if field == "title":
+        return _norm_name(gold or "") == _norm_name(pred or "")
+    return (gold or None) == (pred or None)
+
+
 def score(
     doc_labels: list[dict[str, Any]],
     item_labels: list[dict[str, Any]],
@@ -78,6 +133,7 @@ def score(
     mistakes: list[dict[str, Any]] = []
     confusion: Counter[tuple[str, str]] = Counter()
     tp = fp = fn = 0
+    outcome_pairs: list[tuple[Any, Any]] = []
     for label in doc_labels:
         rec = records[label["_path"]]
         for field in FIELDS:
@@ -94,9 +150,9 @@ def score(
                 mistakes.append({"name": label["name"], "field": field, "gold": gold, "pred": pred})
         if "outcome" in label:
             confusion[(str(label["outcome"]), str(rec.get("outcome")))] += 1
+            outcome_pairs.append((label["outcome"], rec.get("outcome")))
         if "referral_bodies" in label:
-            gold_b = {_norm_name(b) for b in label["referral_bodies"] or []}
-            pred_b = {_norm_name(b) for b in rec.get("referral_bodies") or []}
+            gold_b, pred_b = _bodies(label, rec)
             tp += len(gold_b & pred_b)
             fp += len(pred_b - gold_b)
             fn += len(gold_b - pred_b)
@@ -111,14 +167,40 @@ def score(
                 )
     for f in fields.values():
         f["accuracy"] = f["correct"] / f["total"] if f["total"] else None
-    precision = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    found = outcome_ok = stage_ok = 0
-    item_confusion: Counter[tuple[str, str]] = Counter()
+    items = _score_items(item_labels, records, mistakes)
+    return {
+        "documents": len(doc_labels),
+        "fields": fields,
+        "outcome": _outcome_prf(outcome_pairs),
+        "referral_bodies": _prf(tp, fp, fn),
+        "items": items.pop("summary"),
+        "confusion": [
+            {"gold": g, "pred": p, "count": c} for (g, p), c in sorted(confusion.items()) if c
+        ],
+        "item_confusion": items.pop("confusion"),
+        "mistakes": mistakes,
+    }
+
+
+def _score_items(
+    item_labels: list[dict[str, Any]],
+    records: dict[str, dict[str, Any]],
+    mistakes: list[dict[str, Any]],
+) -> dict[str, Any]:
+    found = 0
+    correct: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    tp = fp = fn = 0
+    outcome_pairs: list[tuple[Any, Any]] = []
+    confusion: Counter[tuple[str, str]] = Counter()
     for label in item_labels:
         rec = records[label["_path"]]
-        match = [i for i in rec.get("items") or [] if i.get("paragraph") == label["paragraph"]]
+        match = [
+            i
+            for i in rec.get("items") or []
+            if i.get("paragraph") == label["paragraph"]
+            and (i.get("sub") or "") == (label.get("sub") or "")
+        ]
         if not match:
             mistakes.append(
                 {
@@ -132,46 +214,67 @@ def score(
             continue
         found += 1
         item = match[0]
-        ok = (label.get("outcome") or None) == (item.get("outcome") or None)
-        outcome_ok += int(ok)
-        stage_ok += int((label.get("outcome_stage") or None) == (item.get("outcome_stage") or None))
-        item_confusion[(str(label.get("outcome")), str(item.get("outcome")))] += 1
-        if not ok:
-            mistakes.append(
-                {
-                    "name": label["name"],
-                    "paragraph": label["paragraph"],
-                    "field": "item_outcome",
-                    "gold": label.get("outcome"),
-                    "pred": item.get("outcome"),
-                }
-            )
-    n_items = len(item_labels)
-    return {
-        "documents": len(doc_labels),
-        "fields": fields,
-        "referral_bodies": {
-            "precision": precision,
-            "recall": recall,
-            "f1": f1,
-            "tp": tp,
-            "fp": fp,
-            "fn": fn,
+        for field in ITEM_FIELDS:
+            if field not in label:
+                continue
+            totals[field] += 1
+            ok = _same_item(field, label[field], item.get(field))
+            correct[field] += int(ok)
+            if not ok:
+                mistakes.append(
+                    {
+                        "name": label["name"],
+                        "paragraph": label["paragraph"],
+                        "field": f"item_{field}",
+                        "gold": label[field],
+                        "pred": item.get(field),
+                    }
+                )
+        if "referral_bodies" in label:
+            gold_b, pred_b = _bodies(label, item)
+            tp += len(gold_b & pred_b)
+            fp += len(pred_b - gold_b)
+            fn += len(gold_b - pred_b)
+            if gold_b != pred_b:
+                mistakes.append(
+                    {
+                        "name": label["name"],
+                        "paragraph": label["paragraph"],
+                        "field": "item_referral_bodies",
+                        "gold": sorted(gold_b),
+                        "pred": sorted(pred_b),
+                    }
+                )
+        outcome_pairs.append((label.get("outcome"), item.get("outcome")))
+        confusion[(str(label.get("outcome")), str(item.get("outcome")))] += 1
+    n = len(item_labels)
+    summary: dict[str, Any] = {
+        "labels": n,
+        "recall": found / n if n else None,
+        # Accuracy over all labelled items (a missed item counts as wrong).
+        "outcome_accuracy": correct["outcome"] / n if n else None,
+        "stage_accuracy": correct["outcome_stage"] / n if n else None,
+        "fields": {
+            f: {"correct": correct[f], "total": totals[f], "accuracy": correct[f] / totals[f]}
+            for f in ITEM_FIELDS
+            if totals[f]
         },
-        "items": {
-            "labels": n_items,
-            "recall": found / n_items if n_items else None,
-            "outcome_accuracy": outcome_ok / n_items if n_items else None,
-            "stage_accuracy": stage_ok / n_items if n_items else None,
-        },
-        "confusion": [
-            {"gold": g, "pred": p, "count": c} for (g, p), c in sorted(confusion.items()) if c
-        ],
-        "item_confusion": [
-            {"gold": g, "pred": p, "count": c} for (g, p), c in sorted(item_confusion.items())
-        ],
-        "mistakes": mistakes,
+        "outcome": _outcome_prf(outcome_pairs),
     }
+    if any("referral_bodies" in label for label in item_labels):
+        summary["referral_bodies"] = _prf(tp, fp, fn)
+    return {
+        "summary": summary,
+        "confusion": [
+            {"gold": g, "pred": p, "count": c} for (g, p), c in sorted(confusion.items())
+        ],
+    }
+
+
+def source_of(name: str) -> str:
+    """The source a label belongs to: the top folder of its name ("alingsas", "kungsbacka")."""
+    parts = str(name).replace("\\", "/").split("/")
+    return parts[0] if len(parts) > 1 else "(root)"
 
 
 def evaluate(
@@ -185,7 +288,8 @@ def evaluate(
         from nlp_motioner.pipeline import process as default_process
 
         process = default_process
-    doc_labels, item_labels = load_labels(label_paths, root)
+    skipped: list[str] = []
+    doc_labels, item_labels = load_labels(label_paths, root, skipped=skipped)
     records: dict[str, dict[str, Any]] = {}
     for label in doc_labels + item_labels:
         path = label["_path"]
@@ -210,6 +314,18 @@ def evaluate(
             }
     report = score(doc_labels, item_labels, records)
     report["files"] = len(records)
+    report["skipped_label_files"] = skipped
+    sources = sorted({source_of(lab["name"]) for lab in doc_labels + item_labels})
+    report["sources"] = {
+        src: score(
+            [lab for lab in doc_labels if source_of(lab["name"]) == src],
+            [lab for lab in item_labels if source_of(lab["name"]) == src],
+            records,
+        )
+        for src in sources
+    }
+    for sub in report["sources"].values():
+        sub.pop("mistakes")
     return report
 
 
@@ -233,9 +349,64 @@ def _confusion_table(title: str, confusion: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _cell(value: Any, width: int = 7) -> str:
+    return f"{_pct(value):>{width}}"
+
+
+def _sources_table(report: dict[str, Any]) -> list[str]:
+    """One row per source (top folder of the label names), documents then § items."""
+    sources = report.get("sources") or {}
+    if not sources:
+        return []
+    doc_cols = ("doc_type", "parties", "outcome", "outcome_stage", "date", "diarienummer")
+    short = {"outcome_stage": "stage", "diarienummer": "dnr", "doc_type": "type"}
+    out = [
+        "per source: documents (accuracy; outcome P/R: precision over outcomes given, recall over"
+        " outcomes stated; bodies: referral-body F1)",
+        f"{'source':<12}{'docs':>5}"
+        + "".join(f"{short.get(c, c):>8}" for c in doc_cols)
+        + f"{'out P':>7}{'out R':>7}{'bodies':>8}",
+    ]
+    rows = [(name, rep) for name, rep in sources.items()] + [("all", report)]
+    for name, rep in rows:
+        if not rep["documents"]:
+            continue
+        fields = rep["fields"]
+        out.append(
+            f"{name:<12}{rep['documents']:>5}"
+            + "".join(_cell(fields[c]["accuracy"], 8) for c in doc_cols)
+            + _cell(rep["outcome"]["precision"])
+            + _cell(rep["outcome"]["recall"])
+            + _cell(rep["referral_bodies"]["f1"], 8)
+        )
+    item_cols = ("outcome", "outcome_stage", "parties", "reservations", "diarienummer", "title")
+    item_rows = [(n, r) for n, r in rows if r["items"]["labels"]]
+    if item_rows:
+        out += [
+            "",
+            "per source: § items (found = recall; field accuracy over the items found)",
+            f"{'source':<12}{'items':>6}{'found':>7}"
+            + "".join(f"{short.get(c, c)[:7]:>8}" for c in item_cols)
+            + f"{'out P':>7}{'out R':>7}{'bodies':>8}",
+        ]
+        for name, rep in item_rows:
+            it = rep["items"]
+            fields = it["fields"]
+            bodies = it.get("referral_bodies")
+            out.append(
+                f"{name:<12}{it['labels']:>6}{_cell(it['recall'])}"
+                + "".join(_cell(fields.get(c, {}).get("accuracy"), 8) for c in item_cols)
+                + _cell(it["outcome"]["precision"])
+                + _cell(it["outcome"]["recall"])
+                + _cell(bodies["f1"] if bodies else None, 8)
+            )
+    return out + [""]
+
+
 def format_table(report: dict[str, Any]) -> str:
     """The report as plain-text tables (fields, referral bodies, items, outcome confusion)."""
-    out = [f"documents: {report['documents']}  files tagged: {report.get('files', '-')}"]
+    out = _sources_table(report)
+    out += [f"documents: {report['documents']}  files tagged: {report.get('files', '-')}"]
     if report["documents"]:
         out += ["", f"{'field':<16}{'accuracy':>9}{'correct':>9}{'total':>7}"]
         for name, f in report["fields"].items():

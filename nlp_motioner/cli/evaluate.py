@@ -81,6 +81,10 @@ def labels_command(label_files, root, fmt, output, mistakes) -> None:
         report = evaluate(label_files, root=root)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+    for path in report.get("skipped_label_files", []):
+        click.echo(
+            f"motioner: {path}: skipped (no 'name' field: not document or item labels)", err=True
+        )
     with open_output(output) as fh:
         if fmt == "json":
             fh.write(json.dumps(_jsonable(report), ensure_ascii=False, indent=2) + "\n")

@@ -43,7 +43,11 @@ def _compile_trigger(pattern: str) -> tuple[bool, re.Pattern[str]]:
 
 def _build(profile: Profile) -> _Rules:
     lex = profile.table("bodies")
-    suffix = "|".join(sorted((re.escape(s) for s in lex["suffixes"]), key=len, reverse=True))
+    # A head word may open the name too ("Nämnden för Miljö & Hälsoskydd").
+    suffix = "|".join(
+        f"[{w[0]}{w[0].upper()}]{re.escape(w[1:])}"
+        for w in sorted(lex["suffixes"], key=len, reverse=True)
+    )
     known = "|".join(sorted((re.escape(k) for k in lex["known"]), key=len, reverse=True))
     # One body name: "Kultur- och utbildningsnämnden", "enheten för social hållbarhet",
     # "nämnden för Kultur & Fritid", "Älvsjö stadsdelsnämnd", "säkerhetsenheten",
@@ -51,10 +55,10 @@ def _build(profile: Profile) -> _Rules:
     # ("remitterats till tekniska nämnden"); a lower-case first word must look like an
     # adjective.
     body = re.compile(
-        r"(?:(?:[A-ZÅÄÖa-zåäö][a-zåäö]+-\s(?:och|eller)\s)?(?:[A-ZÅÄÖ][a-zåäö]+\s|[a-zåäö]+(?:iska|ska|ala|ella|iva|ära)\s)?(?:[A-ZÅÄÖa-zåäö][a-zåäö]*?)?(?:"
+        r"(?:(?:[A-ZÅÄÖa-zåäö][a-zåäö]+-\s(?:och|eller)\s)?(?:[A-ZÅÄÖa-zåäö][a-zåäö]*(?:styrelsens|nämndens|fullmäktiges)\s|[A-ZÅÄÖ][a-zåäö]+\s|[a-zåäö]+(?:iska|ska|ala|ella|iva|ära)\s)?(?:[A-ZÅÄÖa-zåäö][a-zåäö]*?)?(?:"
         + suffix
         + r")"
-        r"(?:\s+för\s+[a-zåäöA-ZÅÄÖ][a-zåäö]+(?:\s+(?:&|och)\s+[A-ZÅÄÖ][a-zåäö]+|\s+[a-zåäö]+)?)?"
+        r"(?:\s+för\s+[a-zåäöA-ZÅÄÖ][a-zåäö]+(?:\s+(?:&|och)\s+[A-ZÅÄÖ][a-zåäö]+|\s+(?!(?:och|eller|samt|för|till|om|med|i)\b)[a-zåäö]+)?)?"
         r"|(?:" + known + r")"
         r"|[A-ZÅÄÖ][a-zåäöA-ZÅÄÖ]+(?:\s[A-ZÅÄÖ][a-zåäö]+)?\sAB)"
         r"(?![a-zåäö])",

@@ -111,11 +111,15 @@ _INITIATING = re.compile(
     r"(?:lämna[rt]?|väckt[e]?|väcker|inlämna[dt]?|ställ[et]r?|har\s+\w+\s+lämnat)[^.]{0,120}?"
     r"(?:motion|medborgarförslag|initiativ|interpellation|fråga)"
     r"|(?:motion|medborgarförslag|initiativärende|interpellation)[^.]{0,40}?(?:av|från)\s"
-    # "X (V) och Y (V) har i en motion föreslagit ...", "Motionärerna X (S) ..."
-    r"|\bi\s+(?:en|sin|sitt|ett)\s+(?:gemensam\s+)?(?:motion|medborgarförslag|initiativ\w*|interpellation)\b"
-    r"|\bmotionär(?:en|erna)\b",
+    # "X (V) och Y (V) har i en motion föreslagit ...", "har i motion till fullmäktige föreslagit"
+    r"|\bi\s+(?:(?:en|sin|sitt|ett)\s+)?(?:gemensam\s+)?(?:motion|medborgarförslag|initiativ\w*|interpellation)\b"
+    r"|\bmotionär(?:en|erna)\b"
+    # "Anna Berg (L) och Olle Ek (C) Initiativärende angående ...": signers before the genre
+    r"|\)\s+(?:initiativärende|motion|medborgarförslag)\b",
     re.IGNORECASE,
 )
+# How far from the initiating phrase the initiators' names stand.
+_BEFORE_PHRASE, _AFTER_PHRASE = 250, 150
 
 
 def about_initiative(title: str | None) -> bool:
@@ -187,8 +191,10 @@ def _signer_codes(doc: Document, profile: Profile | None) -> set[str]:
 def _initiating_codes(text: str, profile: Profile | None) -> set[str]:
     """Party codes in the first sentence that says who raised the matter."""
     for sent in re.split(r"(?<=[.!?])\s+", " ".join(text[:4000].split())):
-        if _INITIATING.search(sent):
-            found = codes_in(sent, profile) | names_in(sent, profile)
+        m = _INITIATING.search(sent)
+        if m:
+            near = sent[max(0, m.start() - _BEFORE_PHRASE) : m.end() + _AFTER_PHRASE]
+            found = codes_in(near, profile) | names_in(near, profile)
             if found:
                 return found
     return set()
