@@ -23,6 +23,9 @@ from nlp_motioner.read.text import text_lines
 
 __all__ = ["Export", "parse_export", "export_lines"]
 
+# How many text lines at the top and bottom of an exported page can be running header and
+# footer (they are dropped only when they repeat on most pages).
+_HEADER_LINES, _FOOTER_LINES = 5, 4
 # A front-matter block larger than this is not metadata; it is left as text.
 _MAX_FRONT_MATTER = 32_000
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
@@ -141,17 +144,21 @@ def export_lines(text: str) -> tuple[dict[str, Any], list[RawLine], list[int], i
     raw: list[RawLine] = []
     levels: list[int] = []
     for number, page in enumerate(export.pages, 1):
-        n = max(1, len(page))
+        filled = [i for i, line in enumerate(page) if line.strip()]
+        head, foot = set(filled[:_HEADER_LINES]), set(filled[-_FOOTER_LINES:])
         for i, (ln, level) in enumerate(text_lines("\n".join(page))):
             ln.page = number
-            # A converter keeps blank lines, so line index stands in for height on the page.
-            ln.top = i / n if export.marked_pages else 0.5
+            # Without geometry, the first and last few text lines of a page stand for its
+            # header and footer bands.
+            ln.top = 0.0 if i in head else 1.0 if i in foot else 0.5
+            if not export.marked_pages:
+                ln.top = 0.5
             raw.append(ln)
             levels.append(level)
     n_pages = len(export.pages)
     header: list[str] = []
     if export.marked_pages and n_pages >= 2:
-        mask = furniture_mask(raw, n_pages)
+        mask = furniture_mask(raw, n_pages, any_digits=False)
         header = [
             ln.text.strip() for ln, m in zip(raw, mask) if m and ln.page == 1 and ln.top < 0.5
         ]

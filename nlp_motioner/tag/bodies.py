@@ -308,8 +308,9 @@ def _read_list(lines: list[str], i: int, rules: _Rules, pure: bool) -> tuple[lis
             and not blank_before
             and len(item) < 100
             and not _PROSE.search(items[-1])
+            and not _PROSE.search(item)
         ):
-            items[-1] = f"{items[-1]} {item}"  # a wrapped item
+            items[-1] = f"{items[-1]} {item}"  # a wrapped item (a sentence is not one)
             continue
         body_line = _is_body(item, rules.body)
         if marked is None and (body_line or (pure and not _PROSE.search(item))) and len(item) < 120:

@@ -136,15 +136,13 @@ def classify(doc: Document, profile: Profile | None = None) -> str:
         return rules.front_types[declared.lower()]
     header = " ".join(str(x) for x in doc.metadata.get("page_header") or [])
     lines = opening_lines(doc, profile)
-    for doc_type, pattern in rules.cues:
-        for line in lines:
-            if pattern.search(line):
-                # An official's header (Handläggare, Diarienr) also opens plans and
-                # reports; only with a proposal is it a tjänsteskrivelse.
-                indirect = not _OFFICIAL_GENRE.match(line)
-                if doc_type == "tjansteskrivelse" and indirect and not _has_proposal(doc):
-                    break
-                return doc_type
+    # A line that only names the genre ("Tjänsteskrivelse", "Protokollsutdrag") beats a
+    # subject line that starts with another genre's word ("Medborgarförslag om ...").
+    short = [line for line in lines if len(line.split()) <= 3]
+    for batch in (short, lines):
+        found = _first_cue(doc, batch, rules)
+        if found:
+            return found
     if re.search(r"\butlåtande\b", header, re.IGNORECASE):
         return "utlatande"
     if re.search(r"\bprotokoll\b", header, re.IGNORECASE) and any(
@@ -154,6 +152,19 @@ def classify(doc: Document, profile: Profile | None = None) -> str:
     if _looks_like_motion(doc, profile):
         return "motion"
     return "other"
+
+
+def _first_cue(doc: Document, lines: list[str], rules: _Rules) -> str | None:
+    for doc_type, pattern in rules.cues:
+        for line in lines:
+            if pattern.search(line):
+                # An official's header (Handläggare, Diarienr) also opens plans and
+                # reports; only with a proposal is it a tjänsteskrivelse.
+                indirect = not _OFFICIAL_GENRE.match(line)
+                if doc_type == "tjansteskrivelse" and indirect and not _has_proposal(doc):
+                    break
+                return doc_type
+    return None
 
 
 def _looks_like_motion(doc: Document, profile: Profile) -> bool:

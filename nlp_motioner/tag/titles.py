@@ -181,6 +181,20 @@ def _join(parts: list[str]) -> str:
     return out
 
 
+def _bare_label(line: str, rules: _Rules) -> bool:
+    """A template label without its value ("Vår referens", "Handläggare:"): the next line
+    is the value, not a title."""
+    return bool(rules.skip.match(line)) and len(line.split()) <= 3 and not re.search(r"\d", line)
+
+
+_PERSON = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéü]+(?:[ -][A-ZÅÄÖÉ][a-zåäöéü]+){1,2}$")
+
+
+def _names_a_subject(line: str) -> bool:
+    """A line of a few words that is no person's name ("Eva Lund")."""
+    return len(line.split()) >= 3 and not _PERSON.match(line)
+
+
 def _text_title(doc: Document, rules: _Rules, profile: Profile) -> str | None:
     lines = [repair_spacing(line.replace("*", "")) for line in opening_lines(doc, profile)]
     for line in lines:
@@ -188,16 +202,20 @@ def _text_title(doc: Document, rules: _Rules, profile: Profile) -> str | None:
         if m:
             return m.group("value").strip()
     candidates = [
-        n for n, line in enumerate(lines) if _title_ok(line, rules) and not _BYLINE.match(line)
+        n
+        for n, line in enumerate(lines)
+        if _title_ok(line, rules)
+        and not _BYLINE.match(line)
+        and not (n and _bare_label(lines[n - 1], rules))
     ]
     for k, n in enumerate(candidates):
         line = lines[n]
-        # A genre line ("Initiativ i kommunstyrelsen") followed closely by a subject line
-        # of a few words: the subject is the title.
-        if rules.genre_only.match(line.lower()) and k + 1 < len(candidates):
-            following = candidates[k + 1]
-            if following - n <= 4 and len(lines[following].split()) >= 3:
-                continue
+        # A genre line ("Initiativ i kommunstyrelsen", "Tjänsteskrivelse") before a subject
+        # line: the subject is the title.
+        if rules.genre_only.match(line.lower()) and any(
+            _names_a_subject(lines[m]) for m in candidates[k + 1 :]
+        ):
+            continue
         parts = [line]
         # A title wrapped over several short lines continues in lower case or after an
         # open end ("... för", "... och").
