@@ -7,9 +7,11 @@ style on top: committee abbreviations, local parties and bodies, template field 
 case-number shapes. It never replaces the general rules; lists are extended and single
 values overridden, table by table.
 
-A profile is chosen per document: by name or path (`--profile`, `MOTIONER_PROFILE`), or
-automatically from the organisation the document names (its `[match]` table). Extra
-profile folders come from `MOTIONER_PROFILE_PATH` (separated like PATH).
+A profile is chosen per document: by name or path (`--profile`, or the environment
+variable `MOTIONER_PROFILE`, which worker processes inherit), or else automatically from
+the organisation the document names (the profiles' `[match]` tables). Profiles of the
+user's own are `.toml` files given by path, or placed in a folder named by
+`MOTIONER_PROFILE_PATH` (separated like PATH) and then chosen by name or by `[match]`.
 
 Stages receive the loaded `Profile` explicitly and compile what they need from it once
 per profile (`Profile.compiled`), so nothing is compiled at import.
@@ -22,7 +24,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -178,8 +180,8 @@ def load_profile(name_or_path: str | None = None) -> Profile:
 
 
 def default_profile() -> Profile:
-    """The profile named by MOTIONER_PROFILE, else the general one."""
-    return load_profile(os.environ.get(ENV_PROFILE) or None)
+    """The general profile: what a stage uses when it is given none."""
+    return load_profile(None)
 
 
 @lru_cache(maxsize=1)
@@ -210,11 +212,12 @@ def _as_list(value: Any) -> list[Any]:
 def choose_profile(
     text: str, metadata: Mapping[str, Any] | None = None, *, explicit: str | None = None
 ) -> Profile:
-    """The profile for one document: `explicit` (a name or path) if given, else the
-    organisation profile whose `[match]` fits the document's head or metadata, else the
-    MOTIONER_PROFILE default."""
-    if explicit:
-        return load_profile(explicit)
+    """The profile for one document: `explicit` (a name or path) or MOTIONER_PROFILE if
+    given, else the organisation profile whose `[match]` fits the document's head or
+    metadata, else the general profile."""
+    forced = explicit or os.environ.get(ENV_PROFILE)
+    if forced:
+        return load_profile(forced)
     metadata = metadata or {}
     head = text[:3000]
     header = " ".join(str(h) for h in metadata.get("page_header") or [])
@@ -235,7 +238,3 @@ def choose_profile(
     if scores:
         return load_profile(max(scores)[1])
     return default_profile()
-
-
-def profile_names(values: Iterable[str]) -> list[str]:
-    return [v for v in values if v]

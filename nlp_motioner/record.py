@@ -124,6 +124,7 @@ class Document:
             return rec
         rec.update(asdict(self.tags or Tags()))
         rec["page_count"] = self.page_count
+        rec["profile"] = self.metadata.get("profile")
         rec["sections"] = [asdict(s) for s in self.sections]
         rec["items"] = [
             {

@@ -26,9 +26,12 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp_motioner.profile import Profile, choose_profile, load_profile
 from nlp_motioner.read import read_bytes
 from nlp_motioner.record import Document
+from nlp_motioner.structure import compile_rules as compile_structure_rules
 from nlp_motioner.structure import structure
+from nlp_motioner.tag import compile_rules as compile_tag_rules
 from nlp_motioner.tag import tag
 
 __all__ = ["MotionerComponent", "annotate", "to_spacy"]
@@ -87,19 +90,40 @@ def to_spacy(record: Document, nlp: Language | None = None) -> Doc:
 
 
 class MotionerComponent:
-    """Structure and tag the Doc's text, then annotate the Doc (see the module docstring)."""
+    """Structure and tag the Doc's text, then annotate the Doc (see the module docstring).
 
-    def __init__(self, name: str = "motioner") -> None:
+    `profile` (config key) names an organisation profile or a profile file for every Doc;
+    without it the profile is chosen per document. The profile's rule tables are loaded
+    and compiled in `initialize` (or on the first Doc, when the pipeline is not initialized).
+    """
+
+    def __init__(self, name: str = "motioner", *, profile: str | None = None) -> None:
         self.name = name
+        self.profile_name = profile
+        self._profile: Profile | None = None
+        self._ready = False
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, profile=None) -> None:
+        if profile is not None:
+            self.profile_name = profile
+        self._profile = load_profile(self.profile_name) if self.profile_name else None
+        if self._profile is not None:
+            compile_structure_rules(self._profile)
+            compile_tag_rules(self._profile)
+        self._ready = True
 
     def __call__(self, sdoc: Doc) -> Doc:
+        if not self._ready:
+            self.initialize()
         record = read_bytes(sdoc.text.encode("utf-8"), "<spacy>")
         if record.error:
             sdoc.spans["sections"], sdoc.spans["items"], sdoc.spans["evidence"] = [], [], []
             sdoc.cats = {}
             sdoc._.motioner = record.tag_record()
             return sdoc
-        tag(structure(record))
+        profile = self._profile or choose_profile(record.text, record.metadata)
+        record.metadata["profile"] = profile.name
+        tag(structure(record, profile), profile)
         mapper = _line_mapper(sdoc.text, record)
         if mapper is None:
             annotate(sdoc, record)
@@ -140,6 +164,6 @@ def _line_mapper(original: str, record: Document) -> Callable[[int], int] | None
     return to_doc
 
 
-@Language.factory("motioner")
-def make_component(nlp: Language, name: str) -> MotionerComponent:
-    return MotionerComponent(name)
+@Language.factory("motioner", default_config={"profile": None})
+def make_component(nlp: Language, name: str, profile: str | None) -> MotionerComponent:
+    return MotionerComponent(name, profile=profile)

@@ -62,7 +62,21 @@ def eval_group() -> None:
 @click.option(
     "--mistakes/--no-mistakes", default=False, help="List every wrong field after the table."
 )
-def labels_command(label_files, root, fmt, output, mistakes) -> None:
+@click.option(
+    "--outcome-mode",
+    type=click.Choice(["both", "rules", "model"]),
+    default="both",
+    show_default=True,
+    help="Decide outcomes by the rules with the decision-sentence model behind them (both), "
+    "the rules alone, or the model alone: for comparing them.",
+)
+@click.option(
+    "--profile",
+    default=None,
+    help="Organisation profile (name or .toml path) for every file, instead of choosing one "
+    "per document.",
+)
+def labels_command(label_files, root, fmt, output, mistakes, outcome_mode, profile) -> None:
     """Tag the labelled files and print accuracy per field.
 
     Fields: doc_type, parties (exact set), outcome, outcome_stage, date and
@@ -74,12 +88,21 @@ def labels_command(label_files, root, fmt, output, mistakes) -> None:
     Example:
         motioner eval labels ../shared/corpus/labels/*.jsonl
         motioner eval labels corpus/labels/dev-items.jsonl --format json
+        motioner eval labels corpus/labels/dev-docs.jsonl --outcome-mode rules
     """
+    from functools import partial
+
     from nlp_motioner.evaluate import evaluate, format_table
+    from nlp_motioner.pipeline import process
+    from nlp_motioner.profile import ProfileError, load_profile
+    from nlp_motioner.tag.decision_model import mode
 
     try:
-        report = evaluate(label_files, root=root)
-    except ValueError as exc:
+        if profile:
+            load_profile(profile)
+        with mode(outcome_mode):
+            report = evaluate(label_files, root=root, process=partial(process, profile=profile))
+    except (ValueError, ProfileError) as exc:
         raise click.ClickException(str(exc)) from exc
     for path in report.get("skipped_label_files", []):
         click.echo(

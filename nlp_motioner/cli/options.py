@@ -44,8 +44,29 @@ def output_options(
     return decorator
 
 
+def _set_profile(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Check the profile now and hand it to every worker through MOTIONER_PROFILE."""
+    if not value:
+        return
+    from nlp_motioner.profile import ENV_PROFILE, ProfileError, load_profile
+
+    try:
+        load_profile(value)
+    except ProfileError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+    os.environ[ENV_PROFILE] = value
+
+
 def batch_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--jobs, --ocr, --max-pages and --timeout: how each file is processed and limited."""
+    """--jobs, --ocr, --max-pages, --timeout and --profile: how each file is processed and limited."""
+    fn = click.option(
+        "--profile",
+        metavar="NAME|FILE.toml",
+        expose_value=False,
+        callback=_set_profile,
+        help="Rule profile for every file (an organisation's house style, or a .toml file of "
+        "your own); by default one is chosen per document. Also MOTIONER_PROFILE.",
+    )(fn)
     fn = click.option(
         "--timeout",
         type=click.FloatRange(min=0),

@@ -142,7 +142,32 @@ def riksdagen_record(data: bytes) -> tuple[str, dict[str, Any]]:
             for f in forslag
         ],
     }
+    meta["committee_points"] = _committee_points(status)
     html = dok.get("html") or ""
     if not html and dok.get("text"):
         html = "<pre>" + re.sub(r"[<>&]", " ", dok["text"]) + "</pre>"
     return html, meta
+
+
+def _committee_points(status: dict[str, Any]) -> list[dict[str, Any]]:
+    """A committee report's points: the committee's proposal, who prevailed in the chamber
+    ("utskottet" or a reservation) and the parties behind the counter-proposals."""
+    points = ((status.get("dokutskottsforslag") or {}).get("utskottsforslag")) or []
+    if isinstance(points, dict):
+        points = [points]
+    out = []
+    for point in points if isinstance(points, list) else []:
+        if not isinstance(point, dict):
+            continue
+        parties = point.get("motforslag_partier")
+        out.append(
+            {
+                "point": str(point.get("punkt") or ""),
+                "heading": str(point.get("rubrik") or ""),
+                "proposal": re.sub(r"<[^>]{0,200}>", " ", str(point.get("forslag") or "")),
+                "winner": str(point.get("vinnare") or ""),
+                "vote": str(point.get("beslutstyp") or ""),
+                "counter_parties": re.findall(r"[A-ZÅÄÖ]{1,3}", str(parties)) if parties else [],
+            }
+        )
+    return out

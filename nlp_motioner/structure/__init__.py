@@ -13,7 +13,17 @@ from nlp_motioner.structure.items import find_items
 from nlp_motioner.structure.minutes import has_minutes_cue, is_attendance
 from nlp_motioner.structure.sections import heading_kind, split_sections
 
-__all__ = ["structure", "heading_kind", "has_minutes_cue", "is_attendance"]
+__all__ = ["structure", "heading_kind", "has_minutes_cue", "is_attendance", "compile_rules"]
+
+
+def compile_rules(profile: Profile) -> None:
+    """Compile this stage's rule tables for `profile` now rather than on the first document."""
+    from nlp_motioner.structure.cases import case_finder
+    from nlp_motioner.structure.minutes import minutes_rules
+
+    heading_kind("", profile)
+    case_finder(profile)
+    minutes_rules(profile)
 
 
 def structure(doc: Document, profile: Profile | None = None) -> Document:

@@ -20,10 +20,19 @@ from nlp_motioner.tag.organisation import find_organisation
 from nlp_motioner.tag.outcome import Context, Outcome, decide
 from nlp_motioner.tag.parties import initiator_parties
 from nlp_motioner.tag.reservations import find_reservations
-from nlp_motioner.tag.riksdagen import riksdagen_outcome
+from nlp_motioner.tag.riksdagen import report_reservations, riksdagen_outcome
 from nlp_motioner.tag.titles import find_title
 
-__all__ = ["tag", "tag_item"]
+__all__ = ["tag", "tag_item", "compile_rules"]
+
+
+def compile_rules(profile: Profile) -> None:
+    """Compile this stage's rule tables for `profile` now rather than on the first document."""
+    from nlp_motioner.tag import bodies, doctype, outcome, parties, titles
+
+    for module in (bodies, doctype, outcome, parties, titles):
+        module._rules(profile)
+
 
 # Types whose text states no outcome of their own: the motion itself, minutes as a
 # whole (their items carry outcomes), questions, and background material.
@@ -79,6 +88,7 @@ def tag(doc: Document, profile: Profile | None = None) -> Document:
     tags.referral_bodies = find_bodies(doc, profile=profile)
     if doc.kind == "riksdagen":
         result = riksdagen_outcome(doc, doc_type)
+        tags.reservations = report_reservations(doc)
     elif doc_type in _NO_OUTCOME:
         result = Outcome()
     else:

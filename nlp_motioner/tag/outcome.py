@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document, Section
+from nlp_motioner.tag import decision_model
 from nlp_motioner.tag._text import cut, flat, sentences
 
-__all__ = ["Outcome", "decide", "classify_text", "OUTCOMES", "Context"]
+__all__ = ["Outcome", "decide", "classify_text", "decisive_text", "OUTCOMES", "Context"]
 
 OUTCOMES = (
     "bifall",
@@ -215,11 +216,11 @@ def _result(label: str | None, stage: str, heading: str | None, body: str) -> Ou
 
 def _label(text: str, strict: bool, profile: Profile | None) -> str | None:
     """The rules' label, else the decision-sentence model's when it is confident."""
+    if decision_model.active_mode() == "model":
+        return decision_model.predict(text)
     label = classify_text(text, strict=strict, profile=profile)
     if label is None and not strict:
-        from nlp_motioner.tag.decision_model import predict
-
-        label = predict(text)
+        label = decision_model.predict(text)
     return label
 
 
@@ -372,3 +373,17 @@ def _rank(heading: str, rules: _Rules) -> int:
 
 
 _COUNCIL = re.compile(r"fullmäktige", re.IGNORECASE)
+
+
+def decisive_text(doc: Document, sections: list[Section], profile: Profile | None = None) -> str:
+    """The text a reader takes the outcome from: the first non-empty Beslut, else the first
+    proposal (for training and inspecting the decision-sentence model)."""
+    rules = _rules(profile)
+    for kind in ("beslut", "forslag_till_beslut"):
+        for sec in sections:
+            if sec.kind != kind or rules.not_decision.match(flat(sec.heading)):
+                continue
+            _, body = _body(doc, sec)
+            if flat(body):
+                return flat(body)[:300]
+    return ""

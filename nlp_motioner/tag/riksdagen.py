@@ -13,7 +13,7 @@ from nlp_motioner.record import Document
 from nlp_motioner.tag._text import cut, flat
 from nlp_motioner.tag.outcome import Outcome
 
-__all__ = ["riksdagen_outcome"]
+__all__ = ["riksdagen_outcome", "report_reservations"]
 
 _DECISION = {
     "avslag": "avslag",
@@ -28,7 +28,7 @@ _CHAMBER = re.compile(
 )
 # The committee's proposal: "Riksdagen avslår motion ...", "Riksdagen antar regeringens förslag".
 _PROPOSAL = re.compile(
-    r"riksdagen\s+(?P<verb>avslår|bifaller|antar|godkänner|lägger [^.]{0,60}till handlingarna)",
+    r"riksdagen\s+(?P<verb>avslår|bifaller|antar|godkänner|anvisar|bemyndigar|beslutar|ställer sig bakom|tillkännager|lägger [^.]{0,60}till handlingarna)",
     re.I,
 )
 
@@ -42,26 +42,36 @@ def riksdagen_outcome(doc: Document, doc_type: str) -> Outcome:
 
 
 def _report_outcome(doc: Document) -> Outcome:
-    """The chamber's decision on a committee report's first point (else the committee's
-    proposal): the report's own outcome."""
+    """A committee report's outcome: its first point's proposal, as the chamber decided it.
+
+    When the committee prevailed ("vinnare": utskottet) the proposal is the chamber's
+    decision; when a reservation prevailed, the outcome is unknown from the metadata; a
+    report not yet decided carries the committee's proposal.
+    """
     for point in doc.metadata.get("committee_points") or []:
         if not isinstance(point, dict):
             continue
         proposal = flat(str(point.get("proposal") or ""))
-        verdict = flat(str(point.get("decision") or ""))
         label = _proposal_label(proposal)
         if label is None:
             continue
-        m = _CHAMBER.search(verdict)
-        if m:
-            adopted = m.group("verb").lower() == "biföll" and m.group("what").lower().startswith(
-                "utskott"
-            )
-            if adopted:
-                return Outcome(label, "decision", cut(f"{verdict} {proposal}", 200))
-            return Outcome(None, "decision", cut(verdict, 200))
-        return Outcome(label, "proposal", cut(proposal, 200))
+        winner = str(point.get("winner") or "").lower()
+        evidence = cut(proposal, 200)
+        if winner == "utskottet":
+            return Outcome(label, "decision", evidence)
+        if winner.startswith("reservation"):
+            return Outcome(None, "decision", evidence)
+        return Outcome(label, "proposal", evidence)
     return Outcome()
+
+
+def report_reservations(doc: Document) -> list[str]:
+    """Parties behind a committee report's reservations (counter-proposals), all points."""
+    found: set[str] = set()
+    for point in doc.metadata.get("committee_points") or []:
+        if isinstance(point, dict):
+            found.update(str(p) for p in point.get("counter_parties") or [])
+    return sorted(found)
 
 
 def _proposal_label(text: str) -> str | None:
