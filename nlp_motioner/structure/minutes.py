@@ -96,7 +96,8 @@ def item_bounds(doc: Document, profile: Profile) -> tuple[int, int] | None:
 
 # "Lisa Andersson (M)": a person's name followed by a party marker.
 _NAMED_MEMBER = re.compile(
-    r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:[ -][A-ZÅÄÖÉ][a-zåäöéü]+)+\s*\(\s*[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4}\s*\)"
+    # At most four name parts: an unbounded run of capitalised words backtracks quadratically.
+    r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:[ -][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}\s*\(\s*[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4}\s*\)"
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document, Line, Section
@@ -26,7 +27,14 @@ class Heading:
 @dataclass
 class _Vocabulary:
     exact: dict[str, str]  # phrase -> kind; a phrase listed under two kinds keeps the first
-    contained: list[tuple[str, str]]  # (phrase, kind), for phrases anywhere in a short heading
+    first_words: frozenset[str]  # a heading can start with a phrase only after one of these
+    longest: int  # no phrase is longer than this
+    contained: re.Pattern[str] | None  # phrases that count anywhere in a short heading
+    contained_kind: dict[str, str]
+    cache: dict[str, tuple[str | None, bool]]
+
+
+_CACHE_SIZE = 50_000
 
 
 def _build_vocabulary(profile: Profile) -> _Vocabulary:
@@ -35,8 +43,21 @@ def _build_vocabulary(profile: Profile) -> _Vocabulary:
     for kind, phrases in table["kinds"].items():
         for phrase in phrases:
             exact.setdefault(phrase, kind)
-    contained = [(p, kind) for kind, phrases in table.get("contains", {}).items() for p in phrases]
-    return _Vocabulary(exact, contained)
+    contained = {p: kind for kind, phrases in table.get("contains", {}).items() for p in phrases}
+    # One alternation, longest first, so a search finds the longest phrase at each place.
+    pattern = (
+        re.compile("|".join(re.escape(p) for p in sorted(contained, key=len, reverse=True)))
+        if contained
+        else None
+    )
+    return _Vocabulary(
+        exact,
+        frozenset(p.split(" ")[0].split(":")[0] for p in exact),
+        max(map(len, exact), default=0),
+        pattern,
+        contained,
+        {},
+    )
 
 
 def _vocabulary(profile: Profile | None) -> _Vocabulary:
@@ -60,17 +81,31 @@ def heading_kind(text: str, profile: Profile | None = None) -> tuple[str | None,
     """
     norm = _normalize(text)
     vocabulary = _vocabulary(profile)
+    cached = vocabulary.cache.get(norm)
+    if cached is not None:
+        return cached
+    result = _lookup(norm, vocabulary)
+    if len(vocabulary.cache) < _CACHE_SIZE:
+        vocabulary.cache[norm] = result
+    return result
+
+
+def _lookup(norm: str, vocabulary: _Vocabulary) -> tuple[str | None, bool]:
     if norm in vocabulary.exact:
         return vocabulary.exact[norm], True
     best: tuple[int, str] | None = None
-    # A dict lookup per split point keeps this linear in the line, not in the vocabulary.
-    for m in _SPLIT.finditer(norm):
-        kind = vocabulary.exact.get(norm[: m.start()])
-        if kind and (best is None or m.start() > best[0]):
-            best = (m.start(), kind)
-    for phrase, kind in vocabulary.contained:
-        if (best is None or len(phrase) > best[0]) and phrase in norm:
-            best = (len(phrase), kind)
+    first = _SPLIT.split(norm, 1)[0]
+    if first in vocabulary.first_words:
+        # A dict lookup per split point keeps this linear in the line, not in the vocabulary.
+        for m in _SPLIT.finditer(norm, 0, vocabulary.longest + 1):
+            kind = vocabulary.exact.get(norm[: m.start()])
+            if kind:
+                best = (m.start(), kind)
+    if vocabulary.contained is not None:
+        for m in vocabulary.contained.finditer(norm):
+            length = m.end() - m.start()
+            if best is None or length > best[0]:
+                best = (length, vocabulary.contained_kind[m.group(0)])
     return (best[1], False) if best else (None, False)
 
 
@@ -80,13 +115,21 @@ _LETTERS = re.compile(r"[^\W\d_]")
 _STARTS_OK = re.compile(r"^[A-ZÅÄÖÉÜ0-9§\"“(]")
 
 
+# The last document's answer: its headings, items and title all ask for it in turn.
+_LAST_BODY: list[Any] = [None, 0, 0.0]
+
+
 def body_size(lines: list[Line]) -> float:
     """The font size that most of the text is set in (0 when the source has no layout)."""
+    if _LAST_BODY[0] is lines and _LAST_BODY[1] == len(lines):
+        return _LAST_BODY[2]
     sizes: Counter[float] = Counter()
     for ln in lines:
         if ln.size:
             sizes[ln.size] += len(ln.text)
-    return sizes.most_common(1)[0][0] if sizes else 0.0
+    size = sizes.most_common(1)[0][0] if sizes else 0.0
+    _LAST_BODY[:] = [lines, len(lines), size]
+    return size
 
 
 def _is_blank(lines: list[Line], i: int) -> bool:

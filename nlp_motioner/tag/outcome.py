@@ -260,8 +260,16 @@ def decide(
     if doc_type == "remiss":
         m = rules.remiss_text.search(doc.text[:20000])
         if m:
-            return Outcome("remitterad", "decision", cut(flat(m.group(0)), 200))
+            return Outcome("remitterad", "decision", cut(flat(_sentence_around(doc.text, m)), 200))
     return Outcome()
+
+
+def _sentence_around(text: str, m: re.Match[str]) -> str:
+    """The sentence (or line) that holds a match, found by looking out from it."""
+    start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+    ends = [i for i in (text.find(".", m.end()), text.find("\n", m.end())) if i != -1]
+    end = min(ends) + 1 if ends else len(text)
+    return text[start:end]
 
 
 def _from_decision(
