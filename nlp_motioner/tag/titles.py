@@ -121,7 +121,11 @@ def find_title(
 def _minutes_title(doc: Document, date: str | None, profile: Profile) -> str | None:
     from nlp_motioner.tag.bodies import organ_of
 
-    organ = organ_of(doc, profile) or front_matter_value(doc, "organ", profile) or ""
+    organ = organ_of(doc, profile) or ""
+    if not organ:
+        # A front-matter organ counts when it is a name ("Kommunstyrelsen"), not a code ("ks-au").
+        declared = front_matter_value(doc, "organ", profile) or ""
+        organ = declared if " " in declared or (declared.isalpha() and len(declared) > 5) else ""
     return flat(f"{organ} protokoll {date or ''}") or None
 
 
