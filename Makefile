@@ -44,6 +44,7 @@ fuzz: $(STAMP)
 CASES := ../shared/corpus/alingsas/arenden-dev.json
 models: $(STAMP)
 	@if [ -f $(CASES) ]; then \
+		$(BIN)/python -m nlp_motioner.tag.decision_train --cases $(CASES) && \
 		$(BIN)/motioner themes fit --cases $(CASES) --model models/themes --fresh && \
 		$(BIN)/motioner eval themes $(CASES); \
 	else \
