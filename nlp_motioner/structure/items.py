@@ -63,7 +63,7 @@ class _Candidate:
     rest: str
     cases: list[str]
     title: str  # text on the heading line besides case numbers
-    score: int = 0
+    score: float = 0.0
 
     @property
     def order(self) -> tuple[int, str]:
@@ -128,12 +128,11 @@ def _score(doc: Document, cands: list[_Candidate], heads: list[Heading], profile
         if not sections and not c.title and not c.cases and _among_members(doc, c.line_index):
             c.score = 0  # "§ 164" inside an attendance list: a member's name beside it
             continue
-        if sections:
-            c.score = 3
-        elif len(span.strip()) > 300:
-            c.score = 2
-        else:
-            c.score = 1
+        size = len(span.strip())
+        base = 3 if sections else 2 if size > 300 else 1
+        # Of two candidates alike, the one followed by more text opens the item: a contents
+        # entry without dot leaders is followed by the next entry at once.
+        c.score = base + size / (size + 300)
 
 
 def _among_members(doc: Document, index: int) -> bool:

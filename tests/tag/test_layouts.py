@@ -329,3 +329,35 @@ def test_no_outcome_without_a_decision_sentence():
 def test_stage_of_a_proposal_to_any_higher_body(heading, text, stage):
     minutes = f"Protokoll\nNämnd\n2024-01-10\n\n§ 5 Dnr X 2024/5\nPlanärende\n\n{heading}\n{text}\n"
     assert _tagged(minutes).items[0].tags.outcome_stage == stage
+
+
+# A table of contents without dot leaders, and short items without headings: the entry is
+# followed at once by the next entry, the item by its text.
+PLAIN_CONTENTS = """PROTOKOLL
+Socialnämnden
+2022-02-01
+
+Ärenden
+§ 7 Val av justerare
+§ 8 Information från förvaltningen
+§ 9 Riktlinjer för ekonomiskt bistånd
+
+§ 7 Val av justerare
+Anna Berg (S) utses att justera protokollet tillsammans med ordföranden. Justeringen sker
+på socialkontoret tisdagen den 8 februari.
+
+§ 8 Information från förvaltningen
+Förvaltningschefen informerar om läget i verksamheterna och om arbetet med budgeten.
+Nämnden noterar informationen.
+
+§ 9 Riktlinjer för ekonomiskt bistånd
+Nämnden antar riktlinjerna för ekonomiskt bistånd enligt förvaltningens förslag, att gälla
+från den 1 mars 2022.
+"""
+
+
+def test_contents_without_dot_leaders_and_short_items():
+    doc = _tagged(PLAIN_CONTENTS)
+    assert [it.paragraph for it in doc.items] == [7, 8, 9]
+    assert all(doc.text[it.start :].startswith(f"§ {it.paragraph} ") for it in doc.items)
+    assert doc.text.index("§ 7 Val av justerare\nAnna") == doc.items[0].start
