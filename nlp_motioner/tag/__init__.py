@@ -64,8 +64,10 @@ def tag(doc: Document, profile: Profile | None = None) -> Document:
     tags.title = find_title(doc, doc_type, tags.date, profile)
     tags.diarienummer = find_dnr(doc, doc_type, profile)
     tags.organisation = find_organisation(doc)
+    # The text with attendance and distribution lists blanked, made once for the
+    # document and its items (so their referral scan is shared too).
+    masked = masked_text(doc)
     if doc.items:
-        masked = masked_text(doc)
         context = _meeting_context(doc, profile)
         for item in doc.items:
             item.tags = tag_item(doc, item, masked=masked, profile=profile, context=context)
@@ -75,7 +77,7 @@ def tag(doc: Document, profile: Profile | None = None) -> Document:
     if doc_type == "protokollsutdrag" and doc.items:
         item_tags = doc.items[0].tags or Tags()
         tags.parties = list(item_tags.parties)
-        tags.referral_bodies = find_bodies(doc, profile=profile)
+        tags.referral_bodies = find_bodies(doc, text=masked, profile=profile)
         tags.reservations = list(item_tags.reservations)
         tags.outcome, tags.outcome_stage, tags.evidence = (
             item_tags.outcome,
@@ -85,7 +87,7 @@ def tag(doc: Document, profile: Profile | None = None) -> Document:
         doc.tags = tags
         return doc
     tags.parties = initiator_parties(doc, doc_type, tags.title, profile=profile)
-    tags.referral_bodies = find_bodies(doc, profile=profile)
+    tags.referral_bodies = find_bodies(doc, text=masked, profile=profile)
     if doc.kind == "riksdagen":
         result = riksdagen_outcome(doc, doc_type)
         tags.reservations = report_reservations(doc)

@@ -26,7 +26,7 @@ class _Rules:
     body: re.Pattern[str]
     routine: frozenset[str]
     triggers: list[tuple[bool, re.Pattern[str]]]
-    list_head: list[re.Pattern[str]]
+    list_head: re.Pattern[str]  # one alternation of the list headings
     list_stop: list[re.Pattern[str]]
     list_skip: list[re.Pattern[str]]
     self_referral: list[re.Pattern[str]]
@@ -67,7 +67,7 @@ def _build(profile: Profile) -> _Rules:
         body,
         frozenset(r.lower() for r in lex["routine"]),
         [_compile_trigger(p) for p in lex["triggers"]],
-        [re.compile(p, re.IGNORECASE) for p in lex["list_headings"]],
+        re.compile("|".join(f"(?:{p})" for p in lex["list_headings"]), re.IGNORECASE),
         [re.compile(p, re.IGNORECASE) for p in lex["list_stops"]],
         [re.compile(p, re.IGNORECASE) for p in lex["list_skip"]],
         [re.compile(p, re.IGNORECASE) for p in lex["self_referral"]],
@@ -173,26 +173,40 @@ def find_bodies(
     """Referral bodies named in the document (or in the character range `scope`).
 
     `text` may pass the document text with attendance and distribution lists already
-    blanked (see `masked_text`), so that § items do not redo it.
+    blanked (see `masked_text`). The text is scanned once; the document and each of its
+    § items then take the names found inside their range.
     """
     if doc.kind == "riksdagen":
         return []
     rules = _rules(profile)
     if text is None:
         text = masked_text(doc, sections)
-    if scope:
-        text = text[scope[0] : scope[1]]
+    lo, hi = scope or (0, len(text))
     found: list[str] = []
     seen: set[str] = set()
+    for offset, name in _scan(text, rules, profile):
+        if lo <= offset < hi and name.lower() not in seen:
+            seen.add(name.lower())
+            found.append(name)
+    if not found:
+        head = flat(text[lo : min(hi, lo + 4000)])
+        if any(p.search(head) for p in rules.self_referral):
+            organ = _own_organ(doc, rules)
+            if organ and organ.lower() not in rules.routine:
+                found.append(organ)
+    return found
 
-    def add(names: list[str]) -> None:
-        for n in names:
-            if n.lower() not in seen:
-                seen.add(n.lower())
-                found.append(n)
 
-    add(_from_lists(text, rules))
-    for raw in _sentences(text):
+# The last text scanned and what was found in it: a document and its § items ask in turn.
+_LAST_SCAN: list[object] = [None, None, []]
+
+
+def _scan(text: str, rules: _Rules, profile: Profile | None) -> list[tuple[int, str]]:
+    """(offset, body) for every body that a list or a referral sentence names, in text order."""
+    if _LAST_SCAN[0] is text and _LAST_SCAN[1] is rules:
+        return _LAST_SCAN[2]  # type: ignore[return-value]
+    hits = _from_lists(text, rules)
+    for start, raw in _sentences(text):
         if not _CUE.search(raw):
             continue
         sent = _LEADING_BULLET.sub("", flat(raw))
@@ -204,28 +218,29 @@ def find_bodies(
                     names = split_bodies(before, profile)[-1:]
                 else:
                     names = split_bodies(m.group("list"), profile)
-                add(names)
-    if not found:
-        head = flat(text[:4000])
-        if any(p.search(head) for p in rules.self_referral):
-            organ = _own_organ(doc, rules)
-            if organ and organ.lower() not in rules.routine:
-                add([organ])
-    return found
+                hits.extend((start, name) for name in names)
+    hits.sort(key=lambda hit: hit[0])
+    _LAST_SCAN[:] = [text, rules, hits]
+    return hits
 
 
 _MAX_SENTENCE = 1500
 
 
 def _sentences(text: str):
-    """Sentences of `text`; a run-on "sentence" (a table, a list without stops) is cut
-    into overlapping windows so that no pattern scans more than a page at a time."""
-    for raw in _SENTENCE.split(text):
+    """(offset, sentence) of `text`; a run-on "sentence" (a table, a list without stops) is
+    cut into overlapping windows so that no pattern scans more than a page at a time."""
+    pos = 0
+    for sep in [*_SENTENCE.finditer(text), None]:
+        end = sep.start() if sep else len(text)
+        raw = text[pos:end]
         if len(raw) <= _MAX_SENTENCE:
-            yield raw
-            continue
-        for start in range(0, len(raw), _MAX_SENTENCE - 200):
-            yield raw[start : start + _MAX_SENTENCE]
+            yield pos, raw
+        else:
+            for start in range(0, len(raw), _MAX_SENTENCE - 200):
+                yield pos + start, raw[start : start + _MAX_SENTENCE]
+        if sep:
+            pos = sep.end()
 
 
 def masked_text(doc: Document, sections: list[Section] | None = None) -> str:
@@ -241,24 +256,30 @@ _MARKER = re.compile(
 _PROSE = re.compile(r"[.!?]$")
 
 
-def _from_lists(text: str, rules: _Rules) -> list[str]:
-    """Bodies listed line by line under a referral heading ("Remissinstanser").
+def _from_lists(text: str, rules: _Rules) -> list[tuple[int, str]]:
+    """(offset of the list heading, body) for bodies listed line by line under a referral
+    heading ("Remissinstanser").
 
     The list may be numbered ("1.", "1)", "1 Name"), bulleted or plain lines; a line
     without a marker inside a marked list continues the item above it (a wrapped name).
     The list ends at a blank line followed by unmarked text, a heading, a stop line
     ("Sakägare") or prose.
     """
-    out: list[str] = []
+    out: list[tuple[int, str]] = []
     if not rules.list_hint.search(text):
         return out
-    lines = text.splitlines()
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    seen: set[str] = set()
     i = 0
     while i < len(lines):
         line = flat(lines[i])
         i += 1
-        if not (line and any(p.search(line) for p in rules.list_head)):
+        if not (line and rules.list_head.search(line)):
             continue
+        heading_at = starts[i - 1]
         # Under "Remissinstanser" every line is a body; under a heading such as "Inkomna
         # yttranden" only lines that read as a body's name.
         pure = bool(_PURE_LIST.search(line))
@@ -266,8 +287,9 @@ def _from_lists(text: str, rules: _Rules) -> list[str]:
         for name in items:
             name = _TRAILING_DATE.sub("", flat(name)).strip(" ,;:")
             name = name[:1].upper() + name[1:]
-            if name and name.lower() not in {o.lower() for o in out}:
-                out.append(name)
+            if name and name.lower() not in seen:
+                seen.add(name.lower())
+                out.append((heading_at, name))
     return out
 
 
@@ -292,9 +314,7 @@ def _read_list(lines: list[str], i: int, rules: _Rules, pure: bool) -> tuple[lis
             len(bare) <= 40 and any(p.search(bare) for p in rules.list_stop)
         ):
             break
-        if any(p.search(item) for p in rules.list_skip) or any(
-            p.search(item) for p in rules.list_head
-        ):
+        if any(p.search(item) for p in rules.list_skip) or rules.list_head.search(item):
             continue
         m = _MARKER.match(item)
         if m and len(item) < 200 and (marked is not False):
