@@ -66,6 +66,7 @@ class _Rules:
     by_reference: re.Pattern[str]
     signature: re.Pattern[str]
     remiss_text: re.Pattern[str]
+    inline_proposal: re.Pattern[str]
 
 
 def _build(profile: Profile) -> _Rules:
@@ -96,6 +97,7 @@ def _build(profile: Profile) -> _Rules:
             re.IGNORECASE,
         ),
         re.compile(stage["remiss_text"], re.IGNORECASE),
+        re.compile(stage["inline_proposal"], re.IGNORECASE | re.MULTILINE),
     )
 
 
@@ -257,11 +259,31 @@ def decide(
         if chosen:
             head, text = chosen
             return _result(_label(text, strict, profile), "proposal", head, text)
+    if doc_type != "item" and not strict:
+        result = _inline_proposal(doc, rules, profile)
+        if result is not None:
+            return result
     if doc_type == "remiss":
         m = rules.remiss_text.search(doc.text[:20000])
         if m:
             return Outcome("remitterad", "decision", cut(flat(_sentence_around(doc.text, m)), 200))
     return Outcome()
+
+
+_HEAD_CHARS = 6000
+
+
+def _inline_proposal(doc: Document, rules: _Rules, profile: Profile | None) -> Outcome | None:
+    """A proposal written as a sentence near the head ("Kommunstyrelsen föreslår att
+    kommunfullmäktige beslutar följande / Motionen avslås.") when no heading marks it."""
+    m = rules.inline_proposal.search(doc.text[:_HEAD_CHARS])
+    if not m:
+        return None
+    following = doc.text[m.end() : m.end() + _WINDOW]
+    label = _label(following, False, profile)
+    if label in (None, "information"):
+        return None
+    return _result(label, "proposal", flat(m.group(0)), following)
 
 
 def _sentence_around(text: str, m: re.Match[str]) -> str:

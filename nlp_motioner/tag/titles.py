@@ -39,7 +39,9 @@ _OPEN_END = re.compile(r"\b(?:mellan|och|för|av|i|om|till|med|över|på|samt|g�
 _DATE_ONLY = re.compile(r"^(?:\d{1,2} \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{4} ?- ?\d{2} ?- ?\d{2})$")
 _BYLINE = re.compile(r"^(?:av|från)\s+[A-ZÅÄÖ]")
 # "Ärende: SV: Grundläggande granskning" in an e-mail or a form: the value is the title.
-_SUBJECT_LABEL = re.compile(r"^(?:ärende|ämne|angående|rubrik|avser)\s*:\s*(?P<value>.{6,})$", re.I)
+_SUBJECT_LABEL = re.compile(
+    r"^(?:ärende(?: \d{1,3})?|ämne|angående|rubrik|avser)\s*:\s*(?P<value>.{6,})$", re.I
+)
 
 
 @dataclass
@@ -56,8 +58,11 @@ def _build(profile: Profile) -> _Rules:
         re.compile("^(?:" + "|".join(t["skip"]) + ")", re.IGNORECASE),
         re.compile("|".join(t["noise"]), re.IGNORECASE),
         re.compile(t["organ_only"], re.IGNORECASE),
+        # The genre alone, or with its addressee ("Initiativ i kommunstyrelsen") or its
+        # register number ("Utlåtande 2019:45 RI (Dnr KS 2019/1234)", "Handling 2019 nr 123").
         re.compile(
-            r"^(?:" + "|".join(t["genre_only"]) + r")(?:\s+(?:till|i|över)\s+\S+(?:\s\S+)?)?$",
+            r"^(?:" + "|".join(t["genre_only"]) + r")"
+            r"(?:\s+(?:till|i|över)\s+\S+(?:\s\S+)?|\s+\d[\d:./-]*(?:\s.{0,60})?)?$",
             re.I,
         ),
     )
@@ -86,15 +91,24 @@ def _sentence_case(text: str) -> str:
     return text
 
 
+# "Anna Berg (S)": a signature; "Kommunstyrelsen 2020-03-04": a letterhead with its date.
+_SIGNATURE = re.compile(
+    r"^[A-ZÅÄÖÉ][a-zåäöéü]+(?:[ -][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}\s*\([A-Za-zÅÄÖåäö]{1,5}\)$"
+)
+_TRAILING_DATE = re.compile(r"[\s,]+(?:\d{4}-\d{2}-\d{2}|\d{1,2} \w+ \d{4})$")
+
+
 def _title_ok(line: str, rules: _Rules) -> bool:
     return (
         len(line) > 3
         and not rules.skip.match(line)
         and not rules.noise.search(line)
-        and not rules.organ_only.match(line)
+        and not rules.organ_only.match(_TRAILING_DATE.sub("", line))
+        and not _SIGNATURE.match(line)
         and not _DATE_ONLY.match(line)
         and not line.endswith(":")
         and sum(c.isdigit() for c in line) < len(line) / 2
+        and not (line.endswith(".") and len(line.split()) >= 8)  # a sentence, not a title
     )
 
 
@@ -203,7 +217,7 @@ def _text_title(doc: Document, rules: _Rules, profile: Profile) -> str | None:
     lines = [repair_spacing(line.replace("*", "")) for line in opening_lines(doc, profile)]
     for line in lines:
         m = _SUBJECT_LABEL.match(line)
-        if m:
+        if m and _title_ok(m.group("value").strip(), rules):
             return m.group("value").strip()
     candidates = [
         n

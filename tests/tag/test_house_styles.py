@@ -186,3 +186,40 @@ def test_text_export_front_matter_and_page_markers():
     assert doc.tags.date == "2024-05-02"
     assert [it.paragraph for it in doc.items] == [1, 2]
     assert doc.items[1].page == 2
+
+
+CITY_STATEMENT = """Utlåtande 2019:45 RI (Dnr KS 2019/1234)
+Motion om inrättande av en trygghetsrådgivare
+Motion (2018:23) av Anna Svensson (V)
+Kommunstyrelsen föreslår att kommunfullmäktige beslutar följande
+Motionen (2018:23) av Anna Svensson (V) avslås.
+Föredragande borgarrådet anför följande.
+Ärendet
+Motionen har remitterats till stadsledningskontoret och socialnämnden.
+"""
+
+
+def test_statement_whose_proposal_is_a_sentence_without_a_heading():
+    tags = _tagged(CITY_STATEMENT)
+    assert tags.doc_type == "utlatande"
+    assert tags.title == "Motion om inrättande av en trygghetsrådgivare"
+    assert tags.parties == ["V"]
+    assert (tags.outcome, tags.outcome_stage) == ("avslag", "proposal")
+    assert tags.referral_bodies == ["Stadsledningskontoret", "Socialnämnden"]
+
+
+def test_special_statement_and_reservation_documents():
+    statement = _tagged(
+        "Särskilt yttrande\nKommunstyrelsen 2020-03-04\nÄrende 7, Dnr KS 2020/77\n"
+        "Vi vill understryka vikten av satsningar på skolan.\nEva Lund (C)\n"
+    )
+    assert (statement.doc_type, statement.parties) == ("sarskilt_uttalande", ["C"])
+    assert statement.title != "Kommunstyrelsen 2020-03-04"  # a letterhead with its date
+    reservation = _tagged(
+        "Reservation\nÄrende 12: Svar på motion om fler lärare\n"
+        "Vi reserverar oss mot beslutet till förmån för vårt eget yrkande.\nAnna Berg (S)\nPer Holm (V)\n"
+    )
+    assert reservation.doc_type == "reservation"
+    assert reservation.title == "Svar på motion om fler lärare"
+    assert reservation.parties == ["S", "V"]
+    assert reservation.outcome is None
