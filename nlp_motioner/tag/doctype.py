@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document
-from nlp_motioner.structure import has_minutes_cue, is_attendance
+from nlp_motioner.structure import has_minutes_cue, heading_kind, is_attendance
 from nlp_motioner.tag._text import head_lines
 from nlp_motioner.tag.parties import codes_in, names_in
 
@@ -46,11 +46,8 @@ _RIKSDAGEN = {
     "rskr": "other",
     "prot": "protokoll",
 }
-# Opening-lines region ends at the first running paragraph or case-description heading.
-_BODY_START = re.compile(
-    r"^(?:ärendebeskrivning|beskrivning av ärendet|sammanfattning|bakgrund|inledning|ärendet)$",
-    re.IGNORECASE,
-)
+# The opening lines end at the first running paragraph or a heading of these kinds.
+_BODY_KINDS = frozenset({"arendebeskrivning", "sammanfattning", "bakgrund"})
 # Minutes print a table of contents ("§ 116 Detaljplan ...") before the first §;
 # an extract of one § does not.
 _TOC_LINE = re.compile(r"(?m)^\s*(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,7}\s*)?[§$]\s*\d+\s+\S")
@@ -98,12 +95,17 @@ def opening_lines(doc: Document, profile: Profile | None = None) -> list[str]:
     limit = _rules(profile).head_lines
     lines: list[str] = []
     for line in head_lines(doc.text, limit * 2):
-        if _BODY_START.match(line) or (len(line) > 160 and lines):
+        if (len(line) > 160 and lines) or _opens_body(line, profile):
             break
         lines.append(line)
         if len(lines) >= limit:
             break
     return lines
+
+
+def _opens_body(line: str, profile: Profile | None) -> bool:
+    kind, exact = heading_kind(line, profile)
+    return exact and kind in _BODY_KINDS
 
 
 def _has_proposal(doc: Document) -> bool:
