@@ -23,7 +23,7 @@ from nlp_motioner.record import Document
 
 __all__ = ["FIELDS", "load_labels", "evaluate", "score", "format_table"]
 
-FIELDS = ("doc_type", "parties", "outcome", "outcome_stage", "date", "diarienummer")
+FIELDS = ("doc_type", "parties", "outcome", "outcome_stage", "date", "diarienummer", "title")
 
 
 def load_labels(
@@ -73,6 +73,8 @@ def _norm_dnr(value: str) -> str:
 
 
 def _same(field: str, gold: Any, pred: Any) -> bool:
+    if field == "title":
+        return _norm_name(gold or "") == _norm_name(pred or "")
     if field == "parties":
         return sorted(gold or []) == sorted(pred or [])
     if field == "diarienummer":
@@ -358,7 +360,7 @@ def _sources_table(report: dict[str, Any]) -> list[str]:
     sources = report.get("sources") or {}
     if not sources:
         return []
-    doc_cols = ("doc_type", "parties", "outcome", "outcome_stage", "date", "diarienummer")
+    doc_cols = ("doc_type", "parties", "outcome", "outcome_stage", "date", "diarienummer", "title")
     short = {"outcome_stage": "stage", "diarienummer": "dnr", "doc_type": "type"}
     out = [
         "per source: documents (accuracy; outcome P/R: precision over outcomes given, recall over"

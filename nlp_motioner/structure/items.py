@@ -259,8 +259,8 @@ def _join_title(parts: list[str]) -> str:
             out.endswith("-")
             and not part.startswith(_JOINERS)
             and (out[-2:-1].isupper() or out[-2:-1].isdigit())
-        ):
-            out += part
+        ) or (out.endswith(("-", "–")) and part[:1].isdigit()):
+            out += part  # "VA-" / "lösningar", "2027–" / "2030"
         else:
             out = f"{out} {part}"
     return " ".join(out.split())

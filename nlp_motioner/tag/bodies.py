@@ -132,15 +132,26 @@ def organ_of(doc: Document, profile: Profile | None = None) -> str | None:
 
 def _organs(doc: Document, rules: _Rules) -> list[str]:
     header = [str(h) for h in doc.metadata.get("page_header") or []]
-    lines = header + [ln.strip() for ln in doc.text[:600].splitlines() if ln.strip()][:12]
+    head = [ln.strip() for ln in doc.text[:600].splitlines() if ln.strip()][:12]
     out = []
-    for line in lines:
-        line = re.sub(r"^datum:?\s*\S+\s*", "", line, flags=re.IGNORECASE).strip()
-        if not line or len(line) > 60:
-            continue
-        m = rules.body.fullmatch(line) or rules.body.fullmatch(line[:1] + line[1:].lower())
-        if m:
-            out.append(normalize_body(line))
+    for lines in (header, head):
+        lines = [re.sub(r"^datum:?\s*\S+\s*", "", ln, flags=re.IGNORECASE).strip() for ln in lines]
+        for n, line in enumerate(lines):
+            # A name wrapped in a narrow header: "Barn- och" / "ungdomsnämnden",
+            # "Överförmyndarnämnde" / "n".
+            nxt = lines[n + 1] if n + 1 < len(lines) else ""
+            joined = []
+            if nxt[:1].islower():
+                joined = [f"{line} {nxt}", f"{line}{nxt}"]
+            for candidate in [*joined, line]:
+                if not candidate or len(candidate) > 60:
+                    continue
+                body = rules.body
+                if body.fullmatch(candidate) or body.fullmatch(
+                    candidate[:1] + candidate[1:].lower()
+                ):
+                    out.append(normalize_body(candidate))
+                    break
     return out
 
 

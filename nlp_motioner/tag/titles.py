@@ -95,6 +95,8 @@ def _sentence_case(text: str) -> str:
 _SIGNATURE = re.compile(
     r"^[A-ZÅÄÖÉ][a-zåäöéü]+(?:[ -][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}\s*\([A-Za-zÅÄÖåäö]{1,5}\)$"
 )
+# "Gäller för: Kommunövergripande": a form field with its value (but "SV: Budget" is a subject).
+_FIELD = re.compile(r"^[A-ZÅÄÖa-zåäö][\wåäö]{3,}(?: [\wåäö]+){0,2}:\s+\S")
 _TRAILING_DATE = re.compile(r"[\s,]+(?:\d{4}-\d{2}-\d{2}|\d{1,2} \w+ \d{4})$")
 
 
@@ -105,6 +107,8 @@ def _title_ok(line: str, rules: _Rules) -> bool:
         and not rules.noise.search(line)
         and not rules.organ_only.match(_TRAILING_DATE.sub("", line))
         and not _SIGNATURE.match(line)
+        and not _BYLINE.match(line)
+        and not _FIELD.match(line)
         and not _DATE_ONLY.match(line)
         and not line.endswith(":")
         and sum(c.isdigit() for c in line) < len(line) / 2
@@ -167,14 +171,17 @@ def _layout_title(doc: Document, rules: _Rules) -> str | None:
     for i, ln in _cover(doc):
         text = repair_spacing(flat(ln.text))
         styled = ln.size >= body + 1.5 or (ln.bold and ln.size >= body - 0.5)
+        prev = runs[-1][-1] if runs and last == i - 1 else None
+        if styled and prev is not None and len(runs[-1]) < 5 and _continues(prev, ln, rules):
+            # A wrapped title goes on, even with a line that alone would be no title
+            # ("Fördjupad månadsuppföljning 2026" / "tekniska nämnden", "... 2027–2030").
+            runs[-1].append(ln)
+            last = i
+            continue
         if not styled or not _title_ok(text, rules):
             last = -2
             continue
-        prev = runs[-1][-1] if runs and last == i - 1 else None
-        if prev is not None and (prev.size, prev.bold) == (ln.size, ln.bold) and len(runs[-1]) < 5:
-            runs[-1].append(ln)
-        else:
-            runs.append([ln])
+        runs.append([ln])
         last = i
     if not runs:
         return None
@@ -189,11 +196,36 @@ def _layout_title(doc: Document, rules: _Rules) -> str | None:
     return _sentence_case(title)
 
 
+def _continues(prev: Line, ln: Line, rules: _Rules) -> bool:
+    """Whether `ln` carries on the title line `prev` (same style, or an open end)."""
+    text = flat(ln.text)
+    open_end = bool(_OPEN_END.search(flat(prev.text)))
+    if not text or rules.noise.search(text) or text.endswith(":"):
+        return False
+    if rules.skip.match(text) and not (open_end and len(text) <= 20):
+        return False  # a label; but "... från" / "2023" goes on
+    if prev.bold != ln.bold:
+        return False
+    if prev.size == ln.size:
+        return True
+    close = abs(prev.size - ln.size) <= 0.15 * max(prev.size, ln.size)
+    return close and (open_end or bool(_CONTINUES.match(text)))
+
+
+_BROKEN_WORD = re.compile(r"(?:^|\s)[a-zåäö]{3,}-$")
+
+
 def _join(parts: list[str]) -> str:
     out = ""
     for part in parts:
-        if out.endswith("-") and part[:1].islower() and not part.startswith(("och ", "eller ")):
-            out = out[:-1] + part  # a word broken at the line end
+        if (
+            _BROKEN_WORD.search(out)
+            and part[:1].islower()
+            and not part.startswith(("och ", "eller "))
+        ):
+            out = out[:-1] + part  # a word broken at the line end ("e-" / "cigaretter" stays)
+        elif out.endswith(("-", "–")) and part[:1].isdigit():
+            out += part  # "2027–" / "2030"
         else:
             out = f"{out} {part}".strip()
     return out
@@ -224,16 +256,17 @@ def _text_title(doc: Document, rules: _Rules, profile: Profile) -> str | None:
         for n, line in enumerate(lines)
         if _title_ok(line, rules)
         and not _BYLINE.match(line)
+        and not _FIELD.match(line)
         and not (n and _bare_label(lines[n - 1], rules))
     ]
     for k, n in enumerate(candidates):
         line = lines[n]
         # A genre line ("Initiativ i kommunstyrelsen", "Tjänsteskrivelse") before a subject
         # line: the subject is the title.
-        if rules.genre_only.match(line.lower()) and any(
-            _names_a_subject(lines[m]) for m in candidates[k + 1 :]
-        ):
-            continue
+        if rules.genre_only.match(line.lower()):
+            subject = next((m for m in candidates[k + 1 :] if _names_a_subject(lines[m])), None)
+            if subject is not None:
+                n, line = subject, lines[subject]
         parts = [line]
         # A title wrapped over several short lines continues in lower case or after an
         # open end ("... för", "... och").
