@@ -11,6 +11,7 @@ the same file again is a no-op and a changed file replaces exactly its own rows.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -51,10 +52,24 @@ def norm_case(diarienummer: str) -> str:
 
 
 def connect(path: str | os.PathLike[str], *, readonly: bool = False) -> sqlite3.Connection:
-    """A connection with foreign keys on, WAL journal, and explicit transactions."""
+    """A connection with foreign keys on, WAL journal, and explicit transactions.
+
+    Read-only opens use `mode=ro`; when that cannot work (a WAL database on read-only
+    media or in a folder without write permission, where SQLite cannot create its
+    shared-memory file) they fall back to `immutable=1`.
+    """
     if readonly:
-        uri = Path(path).resolve().as_uri() + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        base = Path(path).resolve().as_uri()
+        conn = sqlite3.connect(
+            base + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(
+                base + "?immutable=1", uri=True, isolation_level=None, check_same_thread=False
+            )
     else:
         conn = sqlite3.connect(os.fspath(path), isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
@@ -88,6 +103,7 @@ class Store:
                     f"database schema version {version} is newer than this nlp_motioner"
                 )
         else:
+            _refuse_foreign(self.conn, self.path)
             migrate(self.conn)
             stored = self.get_meta("analyzer")
             if stored is None:
@@ -132,6 +148,19 @@ class Store:
             raise
         return len(units)
 
+    # -- personal data ----------------------------------------------------------------------
+    @property
+    def personal_data(self) -> str:
+        """"masked" (identity numbers masked before storage), "kept", or "unknown"
+        (written before the choice was recorded)."""
+        value = self.get_meta("personal_data")
+        if value:
+            return value
+        return "unknown" if self.counts()["documents"] else "none yet"
+
+    def set_personal_data(self, keep: bool) -> None:
+        self.set_meta("personal_data", "kept" if keep else "masked")
+
     # -- life cycle -------------------------------------------------------------------------
     def close(self) -> None:
         self.conn.close()
@@ -153,6 +182,20 @@ class Store:
     def sources(self) -> Iterator[str]:
         for (source,) in self.conn.execute("SELECT source FROM documents ORDER BY source"):
             yield source
+
+    def stored_paths(self) -> Iterator[tuple[str, str]]:
+        """(source, path on disk): they differ for a file name that is not UTF-8, whose
+        exact bytes are kept in the metadata as `source_base64`."""
+        import base64
+
+        for source, meta in self.conn.execute(
+            "SELECT source, metadata FROM documents ORDER BY source"
+        ):
+            raw = None
+            if meta and "source_base64" in meta:
+                with contextlib.suppress(ValueError, TypeError):
+                    raw = os.fsdecode(base64.b64decode(json.loads(meta)["source_base64"]))
+            yield source, raw or source
 
     @property
     def generation(self) -> int:
@@ -271,6 +314,22 @@ class Store:
 
 
 # ---------------------------------------------------------------------------------------
+def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
+    """Never add motioner's tables to another application's SQLite file."""
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    if names and "schema_version" not in names:
+        shown = ", ".join(sorted(names)[:5])
+        raise SchemaError(
+            f"{path} is not a motioner database (it holds other tables: {shown}); "
+            "choose another --db"
+        )
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -170,7 +170,7 @@ CURRENT_VERSION = MIGRATIONS[-1][0]
 
 
 class SchemaError(Exception):
-    """The database was written by a newer version of nlp_motioner."""
+    """The database is not one this nlp_motioner can use (newer, or another program's)."""
 
 
 def current_version(conn: sqlite3.Connection) -> int:
