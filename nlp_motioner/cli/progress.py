@@ -116,7 +116,7 @@ class Progress:
         """The plain progress line: done/total, rate and time left."""
         elapsed = max((now or time.monotonic()) - self.start, 1e-9)
         rate = self.done / elapsed
-        text = f"motioner: {self.done}"
+        text = f"motioner: progress: {self.done}"
         if self.total:
             text += f"/{self.total} {self.unit} ({100 * self.done // self.total}%)"
         else:
