@@ -630,7 +630,9 @@ def case_command(diarienummer, db, no_title_links, keep_personal_data, fmt, outp
 @click.option(
     "--table",
     "table",
-    type=click.Choice(["documents", "items", "sections"]),
+    type=click.Choice(
+        ["documents", "items", "sections", "parties", "referral_bodies", "case_numbers", "failures"]
+    ),
     default="documents",
     show_default=True,
 )
@@ -641,123 +643,58 @@ def export_command(db, table, no_text, keep_personal_data, fmt, output) -> None:
     """Export a table of the corpus database as JSONL, CSV or Parquet.
 
     Personnummer in text columns are masked unless --keep-personal-data is
-    given. List columns (parties, referral bodies, case numbers) are lists in
-    JSONL and Parquet and "; "-joined in CSV. For pandas, call
-    nlp_motioner.store.frames(db) instead.
+    given (a database indexed with masking holds no numbers to keep; stderr
+    says which kind the database is). List columns (parties, referral bodies,
+    case numbers) are lists in JSONL and Parquet and "; "-joined in CSV; in
+    Parquet, dates are dates and integer columns nullable integers. For
+    pandas, call nlp_motioner.store.frames(db) instead.
 
     \b
     Example:
         motioner export --format parquet -o documents.parquet
         motioner export --table items --format csv -o items.csv
+        motioner export --table parties --format csv
     """
+    from nlp_motioner.cli.output import Target, safe_streams
+    from nlp_motioner.cli.parquet import TABLE_COLUMNS, ParquetWriter
     from nlp_motioner.store import iter_rows
 
+    safe_streams()
+    if fmt == "parquet" and not output:
+        _fail("--format parquet needs -o FILE")
     store = _open_readonly(db)
+    click.echo(f"motioner: personal data in {store.path}: {store.personal_data}", err=True)
+    columns = dict(TABLE_COLUMNS[table])
+    if no_text:
+        columns.pop("text", None)
     try:
         rows = iter_rows(store, table, text=not no_text, mask=not keep_personal_data)
         if fmt == "parquet":
-            if not output:
-                _fail("--format parquet needs -o FILE")
-            _write_parquet(rows, output)
+            with Target(output, binary=True) as fh:
+                writer = ParquetWriter(fh, columns, batch_size=2000)
+                try:
+                    for rec in rows:
+                        writer.write(rec)
+                finally:
+                    writer.close()
             return
         with open_output(output) as fh:
             if fmt == "jsonl":
                 for rec in rows:
                     write_jsonl(fh, rec)
             else:
-                first = next(rows, None)
-                if first is None:
-                    return
-                w = CsvWriter(fh, list(first))
-                w.write(first)
+                w = CsvWriter(fh, list(columns))
                 for rec in rows:
                     w.write(rec)
+    except (sqlite3.Error, OSError) as exc:
+        _fail(f"cannot export {table} ({exc})")
     finally:
         store.close()
 
 
-def _write_parquet(rows, output: str) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    directory = os.path.dirname(os.path.abspath(output))
-    tmp = os.path.join(directory, f".motioner-{os.getpid()}.parquet.part")
-    writer = None
-    batch: list[dict[str, Any]] = []
-    try:
-        for rec in rows:
-            batch.append(rec)
-            if len(batch) >= 2000:
-                writer = _flush_parquet(batch, writer, tmp, pa, pq)
-                batch = []
-        if batch or writer is None:
-            writer = _flush_parquet(batch, writer, tmp, pa, pq)
-        if writer is not None:
-            writer.close()
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _flush_parquet(batch, writer, tmp, pa, pq):
-    if not batch:
-        schema = pa.schema([("id", pa.int64())])
-        table = pa.Table.from_pylist([], schema=schema)
-    elif writer is not None:
-        table = pa.Table.from_pylist(batch, schema=writer.schema)
-    else:
-        table = pa.Table.from_pylist(batch)
-        fields = []
-        for f in table.schema:  # a column that is all null in the first batch: string
-            if pa.types.is_null(f.type):
-                f = f.with_type(pa.list_(pa.string()) if f.name in _LISTS else pa.string())
-            fields.append(f)
-        table = pa.Table.from_pylist(batch, schema=pa.schema(fields))
-    if writer is None:
-        writer = pq.ParquetWriter(tmp, table.schema)
-    writer.write_table(table)
-    return writer
-
-
-_LISTS = {"diarienummer", "parties", "referral_bodies"}
-
-
 # -------------------------------------------------------------------------------- serve
-@click.command("serve")
-@db_option
-@click.option("--port", type=int, default=8001, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--metadata-only", is_flag=True, help="Only write the Datasette metadata file and exit."
-)
-def serve_command(db, port, host, metadata_only) -> None:
-    """Browse the corpus database in Datasette, with facets and full-text search.
-
-    Needs the optional `web` extra (pip install 'nlp_motioner[web]'). Writes
-    the metadata file (facets: party, outcome, doc type, referral body; search
-    configured) beside the database as DB.datasette.json and starts Datasette
-    on localhost. Note: Datasette shows the stored text as it is, unmasked.
-
-    \b
-    Example:
-        motioner serve
-        motioner serve --db kommun.db --port 8080
-    """
-    from nlp_motioner.store.datasette import write_metadata
-
-    path = _db_path(db)
-    store = _open_readonly(path)
-    store.close()
-    meta_path = write_metadata(path)
-    click.echo(f"metadata: {meta_path}", err=True)
-    if metadata_only:
-        return
-    try:
-        import datasette  # noqa: F401
-    except ImportError:
-        _fail("Datasette is not installed: pip install 'nlp_motioner[web]'")
+def serve_args(path: str, meta_path: str, host: str, port: int, allow_sql: bool) -> list[str]:
+    """The Datasette command line: no arbitrary SQL, no database download, unless asked."""
     args = [
         sys.executable,
         "-m",
@@ -774,7 +711,76 @@ def serve_command(db, port, host, metadata_only) -> None:
         "sql_time_limit_ms",
         "5000",
     ]
+    if not allow_sql:
+        args += ["--setting", "default_allow_sql", "off", "--setting", "allow_download", "off"]
+    return args
+
+
+def _note_personal_data(meta_path: str, state: str, allow_sql: bool) -> None:
+    """Say on the front page whether the stored text is masked, and whether SQL is on."""
+    import json
+
+    with open(meta_path, encoding="utf-8") as fh:
+        meta = json.load(fh)
+    words = {
+        "masked": "Personnummer were masked before storage.",
+        "kept": "This database was indexed with --keep-personal-data: it holds personnummer.",
+    }.get(state, "Indexed before masking was recorded: personnummer may be stored as written.")
+    sql = "Arbitrary SQL is on (--allow-sql)." if allow_sql else "Arbitrary SQL is off."
+    meta["description"] = f"{meta.get('description', '')} {words} {sql}".strip()
+    if not allow_sql:
+        meta["allow_sql"] = False
+    tmp = meta_path + ".part"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(meta, fh, ensure_ascii=False, indent=2)
+    os.replace(tmp, meta_path)
+
+
+@click.command("serve")
+@db_option
+@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--metadata-only", is_flag=True, help="Only write the Datasette metadata file and exit."
+)
+@click.option(
+    "--allow-sql",
+    is_flag=True,
+    help="Allow arbitrary SQL queries and downloading the database file (off by default).",
+)
+def serve_command(db, port, host, metadata_only, allow_sql) -> None:
+    """Browse the corpus database in Datasette, with facets and full-text search.
+
+    Needs the optional `web` extra (pip install 'nlp_motioner[web]'). Writes
+    the metadata file (facets: party, outcome, doc type, referral body; search
+    configured) beside the database as DB.datasette.json and starts Datasette
+    on localhost, read-only, with arbitrary SQL and database download off
+    unless --allow-sql. The pages show what is stored: text indexed without
+    --keep-personal-data has its personnummer masked (the front page says so).
+
+    \b
+    Example:
+        motioner serve
+        motioner serve --db kommun.db --port 8080
+    """
+    from nlp_motioner.store.datasette import write_metadata
+
+    path = _db_path(db)
+    store = _open_readonly(path)
+    state = store.personal_data
+    store.close()
+    meta_path = write_metadata(path)
+    _note_personal_data(meta_path, state, allow_sql)
+    click.echo(f"metadata: {meta_path}", err=True)
+    click.echo(f"personal data: {state}; arbitrary SQL {'on' if allow_sql else 'off'}", err=True)
+    if metadata_only:
+        return
+    try:
+        import datasette  # noqa: F401
+    except ImportError:
+        _fail("Datasette is not installed: pip install 'nlp_motioner[web]'")
     click.echo(f"serving {path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    args = serve_args(path, meta_path, host, port, allow_sql)
     os.execv(sys.executable, args)
 
 

@@ -151,7 +151,7 @@ class Store:
     # -- personal data ----------------------------------------------------------------------
     @property
     def personal_data(self) -> str:
-        """"masked" (identity numbers masked before storage), "kept", or "unknown"
+        """ "masked" (identity numbers masked before storage), "kept", or "unknown"
         (written before the choice was recorded)."""
         value = self.get_meta("personal_data")
         if value:
@@ -559,8 +559,11 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags:
 
 # ---------------------------------------------------------------------------------------
 TABLES = ("documents", "items", "sections")
+# Every table `export` and `frames` can give, the default three first.
+ALL_TABLES = (*TABLES, "parties", "referral_bodies", "case_numbers", "failures")
 _LIST_COLUMNS = ("diarienummer", "parties", "referral_bodies")
-_TEXT_COLUMNS = ("title", "text", "evidence", "heading")
+_TEXT_COLUMNS = ("title", "text", "evidence", "heading", "error", "organisation", "body")
+_INT_COLUMNS = ("id", "document_id", "item_id", "paragraph", "page", "start", "end", "page_count")
 
 
 def _masker(mask: bool):
@@ -598,7 +601,19 @@ def _table_sql(table: str, text: bool) -> str:
             + " FROM sections s JOIN documents d ON d.id = s.document_id "
             "LEFT JOIN items it ON it.id = s.item_id ORDER BY s.id"
         )
-    raise ValueError(f"unknown table {table!r} (choose from {', '.join(TABLES)})")
+    if table in ("parties", "referral_bodies", "case_numbers"):
+        cols = {
+            "parties": "t.party",
+            "referral_bodies": "t.body",
+            "case_numbers": "t.diarienummer, t.norm",
+        }[table]
+        return (
+            f"SELECT t.document_id, t.item_id, d.source, {cols} FROM {table} t "
+            "JOIN documents d ON d.id = t.document_id ORDER BY t.rowid"
+        )
+    if table == "failures":
+        return "SELECT source, sha256, error, attempted_at FROM failures ORDER BY source"
+    raise ValueError(f"unknown table {table!r} (choose from {', '.join(ALL_TABLES)})")
 
 
 def iter_rows(
@@ -621,6 +636,8 @@ def iter_rows(
                 for col in _TEXT_COLUMNS:
                     if isinstance(rec.get(col), str):
                         rec[col] = masker(rec[col])
+            if "date" in rec:
+                rec["date"] = _calendar_date(rec["date"])
             yield rec
     finally:
         if not isinstance(db, Store):
@@ -636,8 +653,10 @@ def frames(
 ) -> dict[str, pd.DataFrame]:
     """The corpus as pandas DataFrames: {"documents": df, "items": df, "sections": df}.
 
-    List fields (parties, referral_bodies, diarienummer) are Python lists; `mask=False`
-    keeps personnummer in the text columns.
+    List fields (parties, referral_bodies, diarienummer) are Python lists; `date` is a
+    datetime64 column (a date that is no calendar day is NaT); integer columns that may be
+    empty are nullable `Int64`. `tables` may also name parties, referral_bodies,
+    case_numbers and failures. `mask=False` keeps personnummer in the text columns.
 
         >>> docs = frames("motioner.db")["documents"]                  # doctest: +SKIP
         >>> docs[docs.doc_type.eq("motion") & docs.date.ge("2018")]    # doctest: +SKIP
@@ -651,10 +670,35 @@ def frames(
         for table in tables:
             rows = list(iter_rows(store, table, text=text, mask=mask))
             if rows:
-                out[table] = pd.DataFrame(rows)
+                df = pd.DataFrame(rows)
             else:  # keep the columns of an empty table
                 cur = store.conn.execute(_table_sql(table, text) + " LIMIT 0")
-                out[table] = pd.DataFrame(columns=[d[0] for d in cur.description])
+                df = pd.DataFrame(columns=[d[0] for d in cur.description])
+            out[table] = _typed(df)
         return out
     finally:
         store.close()
+
+
+def _calendar_date(value: Any) -> str | None:
+    """A stored date string if it is a real calendar day (2026-02-31 is not), else None."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat() if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Dates as datetime64 (impossible dates NaT), integer columns as nullable Int64."""
+    import pandas as pd
+
+    for col in df.columns:
+        if col == "date":
+            df[col] = pd.to_datetime(df[col], format="%Y-%m-%d", errors="coerce")
+        elif col in ("indexed_at", "attempted_at"):
+            df[col] = pd.to_datetime(df[col], utc=True, errors="coerce")
+        elif col in _INT_COLUMNS:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+    return df
