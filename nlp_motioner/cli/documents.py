@@ -60,9 +60,9 @@ class Inputs:
         n = self.stats.not_documents
         if not n:
             return None
-        examples = ", ".join(self.stats.examples)
+        examples = ", ".join(self.stats.examples) + (", …" if n > len(self.stats.examples) else "")
         return (
-            f"motioner: skipped {n} file(s) that are not documents ({examples}, …); "
+            f"motioner: skipped {n} file(s) that are not documents ({examples}); "
             "name a file to read it anyway"
         )
 

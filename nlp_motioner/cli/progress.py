@@ -76,14 +76,19 @@ class Progress:
         if _isatty(self.stream):
             from tqdm import tqdm
 
+            # A terminal that reports no width (a fresh pty) would get no bar at all.
+            sized = _columns(self.stream) > 0
             self._bar = tqdm(
                 total=total,
                 unit=" " + unit,
                 file=self.stream,
                 delay=delay,
-                dynamic_ncols=True,
+                dynamic_ncols=sized,
+                ncols=None if sized else 80,
+                nrows=None if sized else 24,
                 leave=False,
-                mininterval=0.2,
+                mininterval=0,
+                miniters=1,
             )
         _ACTIVE.append(self)
 
@@ -138,6 +143,15 @@ class Progress:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _columns(stream: Any) -> int:
+    import os
+
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 def _isatty(stream: Any) -> bool:

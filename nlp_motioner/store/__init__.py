@@ -91,6 +91,13 @@ class Store:
         self.path = os.fspath(path) if path is not None else default_db_path()
         if readonly and not os.path.exists(self.path):
             raise FileNotFoundError(f"no database at {self.path} (run `motioner index` first)")
+        if not readonly and os.path.exists(self.path) and os.path.getsize(self.path):
+            # Before anything is written (even the WAL switch changes the file header).
+            probe = connect(self.path, readonly=True)
+            try:
+                _refuse_foreign(probe, self.path)
+            finally:
+                probe.close()
         self.conn = connect(self.path, readonly=readonly)
         if readonly:
             from nlp_motioner.store.schema import current_version
@@ -103,7 +110,6 @@ class Store:
                     f"database schema version {version} is newer than this nlp_motioner"
                 )
         else:
-            _refuse_foreign(self.conn, self.path)
             migrate(self.conn)
             stored = self.get_meta("analyzer")
             if stored is None:
