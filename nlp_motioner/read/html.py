@@ -164,7 +164,8 @@ def html_lines(markup: str) -> tuple[list[tuple[RawLine, int]], str]:
 # page title and the first heading only: words like "500" or "access denied" also occur
 # in the body of real documents ("500 000 kronor").
 _ERROR_CODE = re.compile(
-    r"^\W*(?:error|fel|http|status)?\W*(?:400|401|403|404|410|500|502|503)\b(?![\s.,]?\d)",
+    r"^\W{0,8}(?:(?:error|fel|http|status)\W{1,3})?(?:400|401|403|404|410|500|502|503)\b"
+    r"(?![\s.,]?\d)",
     re.IGNORECASE,
 )
 _ERROR_PHRASE = re.compile(
