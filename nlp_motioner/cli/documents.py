@@ -323,10 +323,9 @@ def tag_command(
     Example:
         motioner tag corpus/ --format table
         motioner tag corpus/ --include '*.pdf' -f csv -o tags.csv
-        motioner tag archive/ --jobs 2 --timeout 60 -o tags.jsonl
+        motioner tag corpus/ --jobs 2 --timeout 60 -o tags.jsonl
         motioner tag archive/ --scheduler tcp://10.0.0.5:8786 -f parquet -o tags.parquet
-        find corpus -name '*.txt' | motioner tag - -f table
-        motioner tag -- -konstigt-namn.pdf
+        find corpus/ -name '*.txt' | motioner tag - -f table
     """
     safe_streams()
     sigterm_as_interrupt()
