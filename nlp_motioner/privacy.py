@@ -26,6 +26,7 @@ __all__ = [
     "find_personnummer",
     "mask",
     "mask_document",
+    "mask_with_offsets",
     "mask_record",
     "luhn_ok",
     "PERSONNUMMER_MASK",
@@ -205,7 +206,7 @@ def mask_record(record: Any, *, keep: tuple[str, ...] = ("source", "sha256")) ->
     return record
 
 
-def _offset_map(text: str) -> tuple[str, Callable[[int, bool], int]]:
+def mask_with_offsets(text: str) -> tuple[str, Callable[[int, bool], int]]:
     """The masked text, and a function from an offset in `text` to one in the masked text.
 
     An offset inside a masked number moves to the start of its mask (`end=False`) or to
@@ -251,7 +252,7 @@ def mask_document(doc: Document) -> Document:
     (the user's own path) is kept. Sections, items, lines and pages keep indexing the
     masked text.
     """
-    text, remap = _offset_map(doc.text or "")
+    text, remap = mask_with_offsets(doc.text or "")
 
     def span(obj: Any) -> Any:
         return replace(obj, start=remap(obj.start), end=remap(obj.end, True))

@@ -140,10 +140,12 @@ def _personal_data_choice(store, keep: bool, path: str) -> None:
             "a new database to store masked text"
         )
     if have == "unknown" and not keep:
+        from nlp_motioner.store.masking import mask_stored
+
+        n = mask_stored(store)
         click.echo(
-            f"motioner: {path} was written before masking was recorded; documents indexed "
-            "from now on are masked, older ones only when re-indexed (or index into a new "
-            "database)",
+            f"motioner: {path} was written before masking was recorded; identity numbers "
+            f"masked in what it held ({n} documents changed)",
             err=True,
         )
     store.set_personal_data(keep)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_privacy_forms import FORMS, D, T
+from test_privacy_forms import FORMS, PN, D, T
 
 from nlp_motioner.cli import main
 
@@ -181,3 +181,44 @@ def test_personal_data_choice_is_recorded_and_not_mixed(planted, tmp_path):
     assert _leaks(kept.read_bytes()) or _leaks((tmp_path / "kept.db-wal").read_bytes())
     exported = CliRunner().invoke(main, ["export", "--db", str(kept)])
     assert "personal data in" in exported.stderr and "kept" in exported.stderr
+
+
+def test_a_database_from_before_masking_is_masked_by_index(tmp_path):
+    """A database that stored numbers as written is masked in place by the next index."""
+    from nlp_motioner.record import Document, Item, Section, Tags
+    from nlp_motioner.store import Store
+
+    db = tmp_path / "old.db"
+    text = f"Motion om lekplatser\nSökande {D}-{T} bor här.\nBeslut\nBifall för {D}{T}."
+    beslut = text.index("Beslut")
+    with Store(db) as store:  # as an older version wrote it: no masking, no meta
+        store.put(
+            Document(
+                source="mem/old.txt",
+                kind="text",
+                text=text,
+                sections=[Section("Beslut", "beslut", beslut, len(text), 1)],
+                items=[Item(1, [], f"Ärende {D}-{T}", 0, beslut - 1, 1)],
+                tags=Tags(doc_type="motion", title=f"Motion {D}-{T}", evidence=f"Bifall {PN}"),
+            )
+        )
+        store.record_failure("mem/bad.pdf", f"HTML error page (title: '{D}-{T}')")
+        store.conn.execute("DELETE FROM meta WHERE key = 'personal_data'")
+    assert _leaks(db.read_bytes()) or _leaks((tmp_path / "old.db-wal").read_bytes())
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "motion.txt").write_text("Motion om cyklar\nAnna Andersson (S)\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["index", str(new), "--db", str(db), "--timeout", "0"])
+    assert result.exit_code == 0, result.output
+    assert "masked in what it held (1 documents changed)" in result.stderr
+    for path in tmp_path.iterdir():
+        if path.is_file():
+            assert not _leaks(path.read_bytes()), path.name
+    with Store(db, readonly=True) as store:
+        row = store.conn.execute("SELECT text FROM documents WHERE source = 'mem/old.txt'")
+        stored = row.fetchone()[0]
+        start, end = store.conn.execute('SELECT start, "end" FROM sections').fetchone()
+        assert stored[start:end].startswith("Beslut\nBifall för [personnummer]")
+        item_text = store.conn.execute("SELECT text FROM items").fetchone()[0]
+        assert item_text == "Motion om lekplatser\nSökande [personnummer] bor här."
+        assert store.personal_data == "masked"
