@@ -150,7 +150,8 @@ class Store:
             _bump_generation(conn)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
         return len(units)
 
@@ -259,7 +260,8 @@ class Store:
             _bump_generation(conn)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
         return status
 
@@ -276,7 +278,8 @@ class Store:
             conn.execute("DELETE FROM failures WHERE source = ?", (source,))
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
         return row is not None
 

@@ -96,7 +96,8 @@ def mask_stored(store: Any) -> int:
         conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+            conn.execute("ROLLBACK")
         raise
     store.reanalyze()  # the stemmed index, from the masked tables
     for suffix in (".lsa.npz", ".lsa.json"):

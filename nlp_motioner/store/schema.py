@@ -208,7 +208,8 @@ def migrate(conn: sqlite3.Connection) -> int:
             )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
     return CURRENT_VERSION
 

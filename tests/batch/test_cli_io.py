@@ -379,3 +379,37 @@ def test_progress_lines_when_stderr_is_not_a_terminal():
     q = Progress("files", 10, interval=0.0, stream=quiet, quiet=True)
     q.advance(3)
     assert quiet.getvalue() == ""
+
+
+@needs_script
+def test_a_disk_that_fills_up_is_one_line_for_index_and_export(tmp_path, corpus):
+    import resource
+
+    def small_files() -> None:  # every file this process writes stops growing at 300 kB
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+    proc = subprocess.run(
+        [str(MOTIONER), "index", str(corpus), "--db", str(tmp_path / "k.db"), "-j", "1", "-q"],
+        preexec_fn=small_files,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    (line,) = [ln for ln in proc.stderr.splitlines() if "cannot write to" in ln]
+    assert "rerun to resume" in line
+    if os.path.exists("/dev/full"):
+        db = tmp_path / "ok.db"
+        assert (
+            CliRunner().invoke(main, ["index", str(corpus / "seeds"), "--db", str(db)]).exit_code
+            == 0
+        )
+        full = tmp_path / "full.parquet"
+        full.symlink_to("/dev/full")
+        result = CliRunner().invoke(
+            main, ["export", "--db", str(db), "-f", "parquet", "-o", str(full)]
+        )
+        assert result.exit_code in (1, 2) and "No space left on device" in result.stderr
+        assert "Traceback" not in result.output
