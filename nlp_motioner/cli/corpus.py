@@ -22,6 +22,7 @@ from nlp_motioner.cli.options import (
 from nlp_motioner.cli.output import (
     CsvWriter,
     TableWriter,
+    interruptible,
     open_output,
     surrogate_safe,
     write_jsonl,
@@ -163,6 +164,7 @@ def _personal_data_choice(store, keep: bool, path: str) -> None:
     "--prune", is_flag=True, help="Also delete rows of files under PATHS that no longer exist."
 )
 @click.option("--no-semantic", is_flag=True, help="Skip refitting the semantic (LSA) model.")
+@interruptible
 def index_command(
     paths,
     files_from,
@@ -336,6 +338,15 @@ def _refit_semantic(store, changed: int, quiet: bool) -> None:
         kwargs["progress"] = progress
     try:
         info = update_store(store, **kwargs)
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo(
+            "motioner: interrupted while fitting the semantic model; the documents are "
+            "stored, rerun to fit it",
+            err=True,
+        )
+        store.close()
+        sys.exit(130)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         progress.close()
         click.echo(
@@ -641,6 +652,7 @@ def case_command(diarienummer, db, no_title_links, keep_personal_data, fmt, outp
 @click.option("--no-text", is_flag=True, help="Leave out the full-text column.")
 @privacy_option
 @output_options(("jsonl", "csv", "parquet"), "jsonl")
+@interruptible
 def export_command(db, table, no_text, keep_personal_data, fmt, output) -> None:
     """Export a table of the corpus database as JSONL, CSV or Parquet.
 

@@ -27,6 +27,7 @@ from nlp_motioner.cli.output import (
     TableWriter,
     Target,
     echo_err,
+    interruptible,
     open_output,
     safe_streams,
     sigterm_as_interrupt,
@@ -162,6 +163,7 @@ READ_TABLE = [("source", 50), ("kind", 9), ("pages", 5), ("sections", 60), ("ite
 @privacy_option
 @quiet_option
 @click.option("--text", "with_text", is_flag=True, help="Include the full text in JSONL records.")
+@interruptible
 def read_command(
     paths,
     files_from,
@@ -292,6 +294,7 @@ class _CsvRecords(CsvWriter):
 @privacy_option
 @quiet_option
 @click.option("--unordered", is_flag=True, help="Write records as they finish, not in input order.")
+@interruptible
 def tag_command(
     paths,
     files_from,

@@ -93,6 +93,26 @@ def sigterm_as_interrupt() -> None:
         signal.signal(signal.SIGTERM, _terminate)
 
 
+def interruptible(fn: Any) -> Any:
+    """Ctrl-C or SIGTERM anywhere in a command: one line and exit status 130, no traceback.
+
+    Commands that have finished work to report catch KeyboardInterrupt themselves first;
+    this is the floor under them (listing files, opening the database, fitting a model).
+    """
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        sigterm_as_interrupt()
+        try:
+            return fn(*args, **kwargs)
+        except KeyboardInterrupt:
+            echo_err("motioner: interrupted")
+            sys.exit(130)
+
+    return wrapper
+
+
 @contextlib.contextmanager
 def _no_interrupts() -> Iterator[None]:
     """Hold off Ctrl-C and SIGTERM while a finished file is put in place."""
@@ -206,8 +226,8 @@ class Target:
 
 @contextlib.contextmanager
 def open_output(path: str | None) -> Iterator[IO[str]]:
-    """stdout, or `Target(path)` (see the module docstring)."""
-    if not path:
+    """stdout (no path, or "-"), or `Target(path)` (see the module docstring)."""
+    if not path or path == "-":
         yield sys.stdout
         return
     with Target(path) as fh:

@@ -100,7 +100,8 @@ def read_bytes(
             _assemble(doc, [ln for ln, _ in lines], [lvl for _, lvl in lines], 1)
             if not doc.text.strip():
                 raise ReadError("HTML page without text")
-            heading = next((ln.text for ln, lvl in lines if lvl), "")
+            # The first heading, else the first line: where a portal says what went wrong.
+            heading = next((ln.text for ln, lvl in lines if lvl), lines[0][0].text)
             if is_error_page(title, heading, doc.text):
                 raise ReadError(f"HTML error page, not a document (title: '{title[:80]}')")
         elif kind == _sniff.RIKSDAGEN:

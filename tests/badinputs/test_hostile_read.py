@@ -157,6 +157,7 @@ def test_short_real_pages_are_not_error_pages(sentence):
         ("Kommunen", "<h1>Sidan saknas</h1><p>Dokumentet finns inte längre.</p>"),
         ("Error 500", "<p>Internal Server Error</p>"),
         ("Access denied | Portal", "<p>You do not have access.</p>"),
+        ("Kommunen", "<p>Sidan kunde inte hittas</p><p>Gå till startsidan.</p>"),
     ],
 )
 def test_error_pages_by_their_structure(title, body):

@@ -413,3 +413,32 @@ def test_a_disk_that_fills_up_is_one_line_for_index_and_export(tmp_path, corpus)
         )
         assert result.exit_code in (1, 2) and "No space left on device" in result.stderr
         assert "Traceback" not in result.output
+
+
+@needs_script
+def test_interrupted_index_keeps_what_it_stored(tmp_path, corpus):
+    seeds = sorted(str(p) for p in (corpus / "seeds").glob("*.txt"))
+    copies = tmp_path / "arkiv"
+    for i in range(60):
+        for s in seeds:
+            (copies / str(i)).mkdir(parents=True, exist_ok=True)
+            os.symlink(s, copies / str(i) / Path(s).name)
+    db = tmp_path / "k.db"
+    proc = subprocess.Popen(
+        [str(MOTIONER), "index", str(copies), "--db", str(db), "-j", "1", "--timeout", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(6)
+    assert proc.poll() is None, "finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert "stored, rerun to" in err
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] > 0
+    finally:
+        conn.close()
