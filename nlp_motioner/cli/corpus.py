@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import sqlite3
 import sys
@@ -337,7 +338,19 @@ def _refit_semantic(store, changed: int, quiet: bool) -> None:
     if "progress" in inspect.signature(update_store).parameters:
         kwargs["progress"] = progress
     try:
-        info = update_store(store, **kwargs)
+        try:
+            info = update_store(store, **kwargs)
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            # A model file that cannot be loaded (damaged, another version): refit from
+            # scratch rather than stop; the files are rebuilt from the stored units.
+            click.echo(
+                f"motioner: semantic model could not be loaded ({type(exc).__name__}); refitting",
+                err=True,
+            )
+            for suffix in (".lsa.npz", ".lsa.json"):
+                with contextlib.suppress(OSError):
+                    os.unlink(store.path + suffix)
+            info = update_store(store, **kwargs)
     except KeyboardInterrupt:
         progress.close()
         click.echo(
@@ -347,7 +360,7 @@ def _refit_semantic(store, changed: int, quiet: bool) -> None:
         )
         store.close()
         sys.exit(130)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         progress.close()
         click.echo(
             f"motioner: semantic model not updated ({type(exc).__name__}: {exc}); delete "

@@ -442,3 +442,58 @@ def test_interrupted_index_keeps_what_it_stored(tmp_path, corpus):
         assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] > 0
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not an npz", b"PK\x03\x04junk"])
+def test_index_refits_a_semantic_model_it_cannot_load(tmp_path, corpus, damage):
+    db = tmp_path / "k.db"
+    args = ["index", str(corpus / "seeds"), "--db", str(db), "--timeout", "0"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    (tmp_path / "k.db.lsa.npz").write_bytes(damage)
+    (tmp_path / "k.db.lsa.json").write_text("{broken", encoding="utf-8")
+    (tmp_path / "new.txt").write_text(MOTION, encoding="utf-8")
+    result = CliRunner().invoke(main, [*args[:-4], str(tmp_path / "new.txt"), *args[2:]])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    import numpy as np
+
+    with np.load(tmp_path / "k.db.lsa.npz", allow_pickle=False) as data:
+        assert data["unit_vectors"].shape[0] > 0
+
+
+def test_parquet_with_a_list_column_empty_at_first(tmp_path):
+    import pyarrow.parquet as pq
+
+    from nlp_motioner.cli.parquet import TABLE_COLUMNS, ParquetWriter
+
+    out = tmp_path / "d.parquet"
+    w = ParquetWriter(str(out), TABLE_COLUMNS["documents"], batch_size=2)
+    for i in range(5):
+        w.write({"id": i, "source": f"s{i}", "parties": [], "date": None, "page_count": None})
+    w.write({"id": 9, "source": "x", "parties": ["S", "M"], "date": "2026-02-28", "page_count": 3})
+    w.write({"id": 10, "source": "y", "parties": ["V"], "date": "2026-02-31"})
+    w.close()
+    table = pq.read_table(out)
+    assert str(table.schema.field("date").type) == "date32[day]"
+    assert str(table.schema.field("page_count").type) == "int64"
+    rows = table.to_pylist()
+    assert rows[5]["parties"] == ["S", "M"] and str(rows[5]["date"]) == "2026-02-28"
+    assert rows[6]["date"] is None  # 31 February is no calendar day
+    df = table.to_pandas(
+        types_mapper={__import__("pyarrow").int64(): __import__("pandas").Int64Dtype()}.get
+    )
+    assert str(df["page_count"].dtype) == "Int64"
+
+
+def test_frames_are_typed(tmp_path, corpus):
+    from nlp_motioner.store import frames
+
+    db = tmp_path / "k.db"
+    args = ["index", str(corpus / "seeds"), "--db", str(db), "--timeout", "0", "--no-semantic"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    dfs = frames(db, ["documents", "items", "sections", "parties", "failures"])
+    docs = dfs["documents"]
+    assert str(docs["date"].dtype).startswith("datetime64")
+    assert str(docs["page_count"].dtype) == "Int64"
+    assert str(dfs["sections"]["item_id"].dtype) == "Int64"
+    assert set(dfs["parties"].columns) >= {"document_id", "party", "source"}
