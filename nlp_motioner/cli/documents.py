@@ -113,6 +113,40 @@ def interrupted(done: int, total: int, output: str | None) -> None:
     sys.exit(130)
 
 
+class BatchRun:
+    """The accounting every batch command shares: progress, skipped data files, failures,
+    the interrupt line and the exit status."""
+
+    def __init__(self, inputs: Inputs, *, quiet: bool, unit: str = "files") -> None:
+        self.inputs = inputs
+        self.quiet = quiet
+        self.progress = Progress(unit, len(inputs.files), quiet=quiet)
+        self.failed = 0
+        self.done = 0
+
+    def records(self, records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The records to write: data files a walk found are left out, failures reported."""
+        for rec in _guarded(records):
+            self.progress.advance()
+            if self.inputs.walked_non_document(rec):
+                continue
+            if rec.get("error"):
+                self.failed += 1
+                report_error(rec["source"], rec["error"], keep_personal_data=True)
+            yield rec
+            self.done += 1
+
+    def interrupted(self, output: str | None) -> None:
+        self.progress.close()
+        interrupted(self.done, len(self.inputs.files), output)
+
+    def finish(self) -> None:
+        self.progress.close()
+        if (line := self.inputs.skipped_line()) and not self.quiet:
+            echo_err(line)
+        sys.exit(1 if self.failed else 0)
+
+
 # The per-file work ends in these functions, inside the worker process, so only small
 # records (not whole documents with their layout lines) travel back to the writer.
 
@@ -192,19 +226,17 @@ def read_command(
     """
     safe_streams()
     sigterm_as_interrupt()
-    inputs = collect_inputs(paths, files_from, include, exclude)
-    failed = done = 0
+    batch = BatchRun(collect_inputs(paths, files_from, include, exclude), quiet=quiet)
     post = partial(
         _structure_record,
         with_text=with_text and fmt == "jsonl",
         keep_personal_data=keep_personal_data,
     )
-    progress = Progress("files", len(inputs.files), quiet=quiet)
     try:
         with open_output(output) as fh:
             table = TableWriter(fh, READ_TABLE) if fmt == "table" else None
             records = run(
-                inputs.files,
+                batch.inputs.files,
                 jobs=jobs,
                 timeout=timeout,
                 scheduler=scheduler,
@@ -213,38 +245,27 @@ def read_command(
                 max_pages=max_pages,
                 do_tag=False,
             )
-            for rec in _guarded(records):
-                progress.advance()
-                if inputs.walked_non_document(rec):
-                    continue
-                done += 1
-                error = rec.get("error")
-                if error:
-                    failed += 1
-                    report_error(rec["source"], error, keep_personal_data=True)
-                if table:
-                    sections = rec.get("sections") or []
-                    items = rec.get("items") or []
-                    table.write(
-                        {
-                            "source": rec["source"],
-                            "kind": rec["kind"],
-                            "pages": rec.get("page_count", 0),
-                            "sections": "ERROR: " + error
-                            if error
-                            else ", ".join(sec["kind"] for sec in sections if not items) or "-",
-                            "items": ", ".join(f"§{it['paragraph']}" for it in items),
-                        }
-                    )
-                else:
+            for rec in batch.records(records):
+                if table is None:
                     write_jsonl(fh, rec)
+                    continue
+                error = rec.get("error")
+                sections = rec.get("sections") or []
+                items = rec.get("items") or []
+                table.write(
+                    {
+                        "source": rec["source"],
+                        "kind": rec["kind"],
+                        "pages": rec.get("page_count", 0),
+                        "sections": "ERROR: " + error
+                        if error
+                        else ", ".join(sec["kind"] for sec in sections if not items) or "-",
+                        "items": ", ".join(f"§{it['paragraph']}" for it in items),
+                    }
+                )
     except KeyboardInterrupt:
-        progress.close()
-        interrupted(done, len(inputs.files), output)
-    progress.close()
-    if (line := inputs.skipped_line()) and not quiet:
-        echo_err(line)
-    sys.exit(1 if failed else 0)
+        batch.interrupted(output)
+    batch.finish()
 
 
 # One column set for CSV and Parquet (cli/parquet.py); sections and items as JSON.
@@ -334,9 +355,7 @@ def tag_command(
     sigterm_as_interrupt()
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs --output FILE")
-    inputs = collect_inputs(paths, files_from, include, exclude)
-    failed = done = 0
-    progress = Progress("files", len(inputs.files), quiet=quiet)
+    batch = BatchRun(collect_inputs(paths, files_from, include, exclude), quiet=quiet)
     sink = _parquet_sink(output) if fmt == "parquet" else open_output(output)
     try:
         with sink as fh:
@@ -348,7 +367,7 @@ def tag_command(
             elif fmt == "table":
                 writer = TableWriter(fh, TAG_TABLE)
             records = run(
-                inputs.files,
+                batch.inputs.files,
                 jobs=jobs,
                 ordered=not unordered,
                 timeout=timeout,
@@ -357,28 +376,16 @@ def tag_command(
                 ocr=ocr,
                 max_pages=max_pages,
             )
-            for rec in _guarded(records):
-                progress.advance()
-                if inputs.walked_non_document(rec):
-                    continue
-                error = rec.get("error")
-                if error:
-                    failed += 1
-                    report_error(rec["source"], error, keep_personal_data=True)
+            for rec in batch.records(records):
                 if writer is None:
                     write_jsonl(fh, rec)
-                else:
-                    if error and fmt == "table":
-                        rec["title"] = "ERROR: " + error
-                    writer.write(rec)
-                done += 1
+                    continue
+                if rec.get("error") and fmt == "table":
+                    rec["title"] = "ERROR: " + rec["error"]
+                writer.write(rec)
     except KeyboardInterrupt:
-        progress.close()
-        interrupted(done, len(inputs.files), output)
-    progress.close()
-    if (line := inputs.skipped_line()) and not quiet:
-        echo_err(line)
-    sys.exit(1 if failed else 0)
+        batch.interrupted(output)
+    batch.finish()
 
 
 COMMANDS = [read_command, tag_command]
