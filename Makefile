@@ -13,7 +13,13 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
+# `make install` only builds .venv. To type `motioner` instead of .venv/bin/motioner:
+#     . .venv/bin/activate          (this shell)   or
+#     export PATH="$$PWD/.venv/bin:$$PATH"
 install: $(STAMP)
+	@echo "motioner is installed in $(BIN). Put it on the PATH with:"
+	@echo "    . $(BIN)/activate"
+	@echo "or call it as $(BIN)/motioner."
 
 .PHONY: install
 
@@ -30,6 +36,7 @@ demo: $(STAMP)
 	@$(BIN)/motioner search nattvandring --db $(DEMO_DB) --limit 3
 	@echo; echo '== motioner case "2025.319 KS"'
 	@$(BIN)/motioner case "2025.319 KS" --db $(DEMO_DB)
+	@echo; echo "motioner is in $(BIN): '. $(BIN)/activate' puts it on the PATH for this shell."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -124,10 +124,10 @@ def test_directory_walk_honours_motionerignore(tmp_path: Path):
     from nlp_motioner.batch import iter_files
 
     (tmp_path / "labels").mkdir()
-    (tmp_path / "labels" / "gold.jsonl").write_text("{}\n")
+    (tmp_path / "labels" / "gold.txt").write_text("{}\n")  # .jsonl is skipped by name anyway
     (tmp_path / "NOTES.md").write_text("not a document\n")
     (tmp_path / "motion.txt").write_text(TEXT)
     names = lambda: sorted(Path(p).name for p in iter_files([tmp_path]))  # noqa: E731
-    assert names() == ["NOTES.md", "gold.jsonl", "motion.txt"]
+    assert names() == ["NOTES.md", "gold.txt", "motion.txt"]
     (tmp_path / ".motionerignore").write_text("# not documents\nlabels/\n*.md\n")
     assert names() == ["motion.txt"]

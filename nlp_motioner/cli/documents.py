@@ -2,40 +2,100 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 import click
 
-from nlp_motioner.batch import WorkerStartError, iter_files, run
-from nlp_motioner.cli.options import batch_options, output_options, privacy_option, scheduler_option
-from nlp_motioner.cli.output import CsvWriter, TableWriter, open_output, open_parquet, write_jsonl
-from nlp_motioner.privacy import mask_record
+from nlp_motioner.batch import WalkStats, WorkerStartError, iter_files, read_path_list, run
+from nlp_motioner.cli.options import (
+    batch_options,
+    input_options,
+    output_options,
+    privacy_option,
+    quiet_option,
+    scheduler_option,
+)
+from nlp_motioner.cli.output import (
+    CsvWriter,
+    TableWriter,
+    Target,
+    echo_err,
+    interruptible,
+    open_output,
+    safe_streams,
+    sigterm_as_interrupt,
+    surrogate_safe,
+    write_jsonl,
+)
+from nlp_motioner.cli.parquet import TAG_COLUMNS, ParquetWriter, valid_date
+from nlp_motioner.cli.progress import Progress
+from nlp_motioner.privacy import mask, mask_document, mask_record
 from nlp_motioner.record import Document
 
-
-class Progress:
-    """A one-line counter on stderr for batches of more than a few files (only on a terminal)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.count = 0
-
-    def step(self, source: str) -> None:
-        self.count += 1
-        if self.enabled and self.count > 3:
-            click.echo(f"\r{self.count} files … {source[-60:]:<60}", err=True, nl=False)
-
-    def close(self) -> None:
-        if self.enabled and self.count > 3:
-            click.echo("", err=True)
+# Kinds of file that are data, not documents: skipped (and counted) when a directory walk
+# finds them, an error when the file is named on the command line.
+NOT_DOCUMENT_KINDS = {"json", "image", "archive", "program"}
 
 
-def report_error(source: str, error: str) -> None:
+def report_error(source: str, error: str, *, keep_personal_data: bool = False) -> None:
     """The one stderr line for a file that failed: the file, then the reason."""
-    click.echo(f"motioner: {source}: {error}", err=True)
+    echo_err(f"motioner: {source}: {error if keep_personal_data else mask(error)}")
+
+
+@dataclass
+class Inputs:
+    """The files a batch command reads, and what choosing them left out."""
+
+    files: list[str]
+    named: set[str]
+    stats: WalkStats = field(default_factory=WalkStats)
+
+    def skipped_line(self) -> str | None:
+        n = self.stats.not_documents
+        if not n:
+            return None
+        examples = ", ".join(self.stats.examples) + (", …" if n > len(self.stats.examples) else "")
+        return (
+            f"motioner: skipped {n} file(s) that are not documents ({examples}); "
+            "name a file to read it anyway"
+        )
+
+    def walked_non_document(self, rec: dict[str, Any]) -> bool:
+        """A data file found by a walk (not named): counted as skipped, not as failed."""
+        if rec.get("kind") in NOT_DOCUMENT_KINDS and rec.get("error"):
+            if rec["source"] not in self.named:
+                self.stats.not_documents += 1
+                if len(self.stats.examples) < 3:
+                    self.stats.examples.append(os.path.basename(rec["source"]))
+                return True
+        return False
+
+
+def collect_inputs(
+    paths: tuple[str, ...], files_from: Any, include: tuple[str, ...], exclude: tuple[str, ...]
+) -> Inputs:
+    """PATHS ("-" reads a list from stdin) and --files-from, walked; a usage error if none."""
+    named: list[str] = []
+    for p in paths:
+        if p == "-":
+            named.extend(read_path_list(sys.stdin.buffer))
+        else:
+            named.append(p)
+    if files_from is not None:
+        named.extend(read_path_list(files_from))
+    if not named:
+        raise click.UsageError("no input: give PATHS, '-' or --files-from FILE")
+    stats = WalkStats()
+    files = list(iter_files(named, include=include, exclude=exclude, stats=stats))
+    shown = {surrogate_safe(p) for p in named if not os.path.isdir(p)}
+    return Inputs(files, shown, stats)
 
 
 def _guarded(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -46,37 +106,113 @@ def _guarded(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         raise click.ClickException(str(exc)) from None
 
 
+def interrupted(done: int, total: int, output: str | None) -> None:
+    """The one line for Ctrl-C / SIGTERM, and exit status 130."""
+    where = f"; {output} holds their records" if output else ""
+    echo_err(f"motioner: interrupted after {done} of {total} files{where}")
+    sys.exit(130)
+
+
+class BatchRun:
+    """The accounting every batch command shares: progress, skipped data files, failures,
+    the interrupt line and the exit status."""
+
+    def __init__(self, inputs: Inputs, *, quiet: bool, unit: str = "files") -> None:
+        self.inputs = inputs
+        self.quiet = quiet
+        self.progress = Progress(unit, len(inputs.files), quiet=quiet)
+        self.failed = 0
+        self.done = 0
+
+    def records(self, records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The records to write: data files a walk found are left out, failures reported."""
+        for rec in _guarded(records):
+            self.progress.advance()
+            if self.inputs.walked_non_document(rec):
+                continue
+            if rec.get("error"):
+                self.failed += 1
+                report_error(rec["source"], rec["error"], keep_personal_data=True)
+            yield rec
+            self.done += 1
+
+    def interrupted(self, output: str | None) -> None:
+        self.progress.close()
+        interrupted(self.done, len(self.inputs.files), output)
+
+    def finish(self) -> None:
+        self.progress.close()
+        if (line := self.inputs.skipped_line()) and not self.quiet:
+            echo_err(line)
+        sys.exit(1 if self.failed else 0)
+
+
 # The per-file work ends in these functions, inside the worker process, so only small
 # records (not whole documents with their layout lines) travel back to the writer.
+
+
+def _name_fields(rec: dict[str, Any], source: str) -> dict[str, Any]:
+    """`source` as a displayable string; the exact bytes too when the name is not UTF-8."""
+    shown = surrogate_safe(source)
+    rec["source"] = shown
+    if shown != source:
+        rec["source_base64"] = base64.b64encode(os.fsencode(source)).decode("ascii")
+    return rec
 
 
 def _structure_record(
     doc: Document, with_text: bool = False, keep_personal_data: bool = False
 ) -> dict[str, Any]:
     if doc.error:
-        return {"source": doc.source, "kind": doc.kind, "error": doc.error}
+        error = doc.error if keep_personal_data else mask(doc.error)
+        return _name_fields({"source": doc.source, "kind": doc.kind, "error": error}, doc.source)
+    if not keep_personal_data:
+        doc = mask_document(doc)
     rec = doc.to_dict(include_text=with_text)
     rec.pop("tags", None)
-    return rec if keep_personal_data else mask_record(rec)
+    return _name_fields(rec, doc.source)
 
 
 def _tag_record(doc: Document, keep_personal_data: bool = False) -> dict[str, Any]:
+    if not keep_personal_data:
+        doc = mask_document(doc)
     rec = doc.tag_record()
-    return rec if keep_personal_data else mask_record(rec)
+    if not keep_personal_data:
+        rec = mask_record(rec)
+    rec["date"] = valid_date(rec.get("date"))
+    for item in rec.get("items") or []:
+        item["date"] = valid_date(item.get("date"))
+    return _name_fields(rec, doc.source)
 
 
 READ_TABLE = [("source", 50), ("kind", 9), ("pages", 5), ("sections", 60), ("items", 30)]
 
 
 @click.command("read")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
+@input_options
 @output_options(("jsonl", "table"), "table")
 @batch_options
 @scheduler_option
 @privacy_option
+@quiet_option
 @click.option("--text", "with_text", is_flag=True, help="Include the full text in JSONL records.")
+@interruptible
 def read_command(
-    paths, fmt, output, jobs, ocr, max_pages, timeout, scheduler, keep_personal_data, with_text
+    paths,
+    files_from,
+    include,
+    exclude,
+    fmt,
+    output,
+    jobs,
+    ocr,
+    max_pages,
+    timeout,
+    scheduler,
+    keep_personal_data,
+    quiet,
+    with_text,
 ) -> None:
     """Read documents and print their structure: sections and § items.
 
@@ -85,35 +221,35 @@ def read_command(
 
     \b
     Example:
-        motioner read corpus/alingsas/protokoll-ten-2026-05-18.pdf
+        motioner read corpus/alingsas/tekniska-namnden/2026-05-18/protokoll.pdf
         motioner read corpus/ --format jsonl -o structure.jsonl
     """
-    failed = 0
-    progress = Progress(enabled=True)
-    with open_output(output) as fh:
-        table = TableWriter(fh, READ_TABLE) if fmt == "table" else None
-        post = partial(
-            _structure_record,
-            with_text=with_text and fmt == "jsonl",
-            keep_personal_data=keep_personal_data,
-        )
-        records = run(
-            iter_files(paths),
-            jobs=jobs,
-            timeout=timeout,
-            scheduler=scheduler,
-            post=post,
-            ocr=ocr,
-            max_pages=max_pages,
-            do_tag=False,
-        )
-        for rec in _guarded(records):
-            progress.step(rec["source"])
-            error = rec.get("error")
-            if error:
-                failed += 1
-                report_error(rec["source"], error)
-            if table:
+    safe_streams()
+    sigterm_as_interrupt()
+    batch = BatchRun(collect_inputs(paths, files_from, include, exclude), quiet=quiet)
+    post = partial(
+        _structure_record,
+        with_text=with_text and fmt == "jsonl",
+        keep_personal_data=keep_personal_data,
+    )
+    try:
+        with open_output(output) as fh:
+            table = TableWriter(fh, READ_TABLE) if fmt == "table" else None
+            records = run(
+                batch.inputs.files,
+                jobs=jobs,
+                timeout=timeout,
+                scheduler=scheduler,
+                post=post,
+                ocr=ocr,
+                max_pages=max_pages,
+                do_tag=False,
+            )
+            for rec in batch.records(records):
+                if table is None:
+                    write_jsonl(fh, rec)
+                    continue
+                error = rec.get("error")
                 sections = rec.get("sections") or []
                 items = rec.get("items") or []
                 table.write(
@@ -127,43 +263,12 @@ def read_command(
                         "items": ", ".join(f"§{it['paragraph']}" for it in items),
                     }
                 )
-            else:
-                write_jsonl(fh, rec)
-    progress.close()
-    sys.exit(1 if failed else 0)
+    except KeyboardInterrupt:
+        batch.interrupted(output)
+    batch.finish()
 
 
-TAG_COLUMNS = [
-    "source",
-    "doc_type",
-    "title",
-    "date",
-    "diarienummer",
-    "organisation",
-    "parties",
-    "referral_bodies",
-    "outcome",
-    "outcome_stage",
-    "evidence",
-    "error",
-]
-# Parquet columns of a tag record; sections and items are stored as JSON strings.
-TAG_PARQUET = {
-    "source": "string",
-    "kind": "string",
-    "doc_type": "string",
-    "title": "string",
-    "date": "string",
-    "diarienummer": "strings",
-    "organisation": "string",
-    "parties": "strings",
-    "referral_bodies": "strings",
-    "outcome": "string",
-    "outcome_stage": "string",
-    "evidence": "string",
-    "page_count": "int",
-    "error": "string",
-}
+# One column set for CSV and Parquet (cli/parquet.py); sections and items as JSON.
 TAG_TABLE = [
     ("source", 40),
     ("doc_type", 17),
@@ -176,15 +281,56 @@ TAG_TABLE = [
 ]
 
 
+@contextlib.contextmanager
+def _parquet_sink(output: str) -> Iterator[ParquetWriter]:
+    with Target(output, binary=True) as fh:
+        writer = ParquetWriter(fh, TAG_COLUMNS)
+        try:
+            yield writer
+        except KeyboardInterrupt:
+            writer.close()  # the footer: the finished records form a valid file
+            raise
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.close()
+            raise
+        writer.close()
+
+
+class _CsvRecords(CsvWriter):
+    def write(self, record: dict[str, Any]) -> None:
+        import json
+
+        for key in ("sections", "items"):
+            record[key] = json.dumps(record.get(key) or [], ensure_ascii=False)
+        super().write(record)
+
+
 @click.command("tag")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
+@input_options
 @output_options(("jsonl", "csv", "table", "parquet"), "jsonl")
 @batch_options
 @scheduler_option
 @privacy_option
+@quiet_option
 @click.option("--unordered", is_flag=True, help="Write records as they finish, not in input order.")
+@interruptible
 def tag_command(
-    paths, fmt, output, jobs, ocr, max_pages, timeout, scheduler, keep_personal_data, unordered
+    paths,
+    files_from,
+    include,
+    exclude,
+    fmt,
+    output,
+    jobs,
+    ocr,
+    max_pages,
+    timeout,
+    scheduler,
+    keep_personal_data,
+    quiet,
+    unordered,
 ) -> None:
     """Tag documents: type, date, case numbers, parties, referral bodies, outcome.
 
@@ -192,63 +338,54 @@ def tag_command(
     record with an `error` field, one line on stderr, and the exit status is 1.
     A file that takes longer than --timeout is stopped and reported the same way.
     Personnummer and samordningsnummer are masked ([personnummer]) unless
-    --keep-personal-data is given. Put file names that start with "-" after "--".
+    --keep-personal-data is given. Files found by walking a folder that are not
+    documents (README, label files, images) are skipped and counted. Put file
+    names that start with "-" after "--"; "-" alone reads a list of paths from
+    stdin. Ctrl-C keeps the finished records in FILE and exits with status 130.
 
     \b
     Example:
         motioner tag corpus/ --format table
-        motioner tag archive/ --jobs 2 --timeout 60 -o tags.jsonl
+        motioner tag corpus/ --include '*.pdf' -f csv -o tags.csv
+        motioner tag corpus/ --jobs 2 --timeout 60 -o tags.jsonl
         motioner tag archive/ --scheduler tcp://10.0.0.5:8786 -f parquet -o tags.parquet
-        motioner tag -- -konstigt-namn.pdf
+        find corpus/ -name '*.txt' | motioner tag - -f table
     """
-    failed = 0
-    progress = Progress(enabled=True)
+    safe_streams()
+    sigterm_as_interrupt()
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs --output FILE")
-    sink = (
-        open_parquet(output, TAG_PARQUET, ["sections", "items"])
-        if fmt == "parquet"
-        else open_output(output)
-    )
-    with sink as fh:
-        writer: Any = None
-        if fmt == "parquet":
-            writer = fh
-        elif fmt == "csv":
-            writer = CsvWriter(fh, TAG_COLUMNS + ["items"])
-        elif fmt == "table":
-            writer = TableWriter(fh, TAG_TABLE)
-        records = run(
-            iter_files(paths),
-            jobs=jobs,
-            ordered=not unordered,
-            timeout=timeout,
-            scheduler=scheduler,
-            post=partial(_tag_record, keep_personal_data=keep_personal_data),
-            ocr=ocr,
-            max_pages=max_pages,
-        )
-        for rec in _guarded(records):
-            progress.step(rec["source"])
-            error = rec.get("error")
-            if error:
-                failed += 1
-                report_error(rec["source"], error)
-            if writer is None:
-                write_jsonl(fh, rec)
-            elif fmt == "parquet":
-                writer.write(rec)
+    batch = BatchRun(collect_inputs(paths, files_from, include, exclude), quiet=quiet)
+    sink = _parquet_sink(output) if fmt == "parquet" else open_output(output)
+    try:
+        with sink as fh:
+            writer: Any = None
+            if fmt == "parquet":
+                writer = fh
             elif fmt == "csv":
-                rec["items"] = [
-                    f"§{i['paragraph']} {i.get('outcome') or ''}".strip() for i in rec["items"]
-                ]
+                writer = _CsvRecords(fh, list(TAG_COLUMNS))
+            elif fmt == "table":
+                writer = TableWriter(fh, TAG_TABLE)
+            records = run(
+                batch.inputs.files,
+                jobs=jobs,
+                ordered=not unordered,
+                timeout=timeout,
+                scheduler=scheduler,
+                post=partial(_tag_record, keep_personal_data=keep_personal_data),
+                ocr=ocr,
+                max_pages=max_pages,
+            )
+            for rec in batch.records(records):
+                if writer is None:
+                    write_jsonl(fh, rec)
+                    continue
+                if rec.get("error") and fmt == "table":
+                    rec["title"] = "ERROR: " + rec["error"]
                 writer.write(rec)
-            else:
-                if error:
-                    rec["title"] = "ERROR: " + error
-                writer.write(rec)
-    progress.close()
-    sys.exit(1 if failed else 0)
+    except KeyboardInterrupt:
+        batch.interrupted(output)
+    batch.finish()
 
 
 COMMANDS = [read_command, tag_command]

@@ -36,8 +36,10 @@ def output_options(
         fn = click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, writable=True),
-            help="Write to FILE (atomically: a temp file renamed when complete) instead of stdout.",
+            type=click.Path(dir_okay=False),
+            help="Write to FILE instead of stdout (through a temp file renamed when done; "
+            "an interrupted run keeps its finished records; devices and pipes are written "
+            "as they are).",
         )(fn)
         return format_option(formats, default)(fn)
 
@@ -112,4 +114,35 @@ def privacy_option(fn: Callable[..., Any]) -> Callable[..., Any]:
         "--keep-personal-data",
         is_flag=True,
         help="Do not mask personnummer and samordningsnummer (masked as [personnummer] by default).",
+    )(fn)
+
+
+def input_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--files-from, --include, --exclude: which files a batch reads (PATHS may be "-")."""
+    fn = click.option(
+        "--exclude",
+        multiple=True,
+        metavar="GLOB",
+        help="Leave out walked files matching GLOB (a name, or a path below the folder "
+        "named when GLOB has a '/'); repeatable.",
+    )(fn)
+    fn = click.option(
+        "--include",
+        multiple=True,
+        metavar="GLOB",
+        help="Read only walked files matching GLOB (e.g. '*.pdf'); repeatable.",
+    )(fn)
+    fn = click.option(
+        "--files-from",
+        type=click.File("rb"),
+        metavar="FILE",
+        help="Read the paths to process from FILE, one a line ('-' for stdin).",
+    )(fn)
+    return fn
+
+
+def quiet_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """-q/--quiet: no progress bar or progress lines (errors are still printed)."""
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="No progress on stderr (errors are still printed)."
     )(fn)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import stat
 import subprocess
@@ -18,10 +17,11 @@ from pathlib import Path
 
 from nlp_motioner.read import sniff as _sniff
 from nlp_motioner.read.furniture import RawLine, furniture_mask
-from nlp_motioner.read.html import html_lines, riksdagen_record
+from nlp_motioner.read.html import html_lines, is_error_page
 from nlp_motioner.read.markup import export_lines
 from nlp_motioner.read.pdf import PdfError, extract_pdfium, extract_pdfplumber
-from nlp_motioner.read.text import decode
+from nlp_motioner.read.riksdagen import RecordError, riksdagen_record
+from nlp_motioner.read.text import clean, decode
 from nlp_motioner.record import Document, Line, Page, ReadError
 
 __all__ = ["read_file", "read_bytes", "DEFAULT_MAX_PAGES", "DEFAULT_MAX_BYTES"]
@@ -77,7 +77,7 @@ def read_bytes(
     max_pages: int | None = DEFAULT_MAX_PAGES,
     backend: str = "pdfium",
 ) -> Document:
-    kind = _sniff.sniff(data[:8192])
+    kind = _sniff.sniff(data)
     doc = Document(source=source, kind=kind, sha256=hashlib.sha256(data).hexdigest())
     try:
         if kind == _sniff.EMPTY:
@@ -87,24 +87,30 @@ def read_bytes(
                 "JSON data, not a document (only Riksdagen dokumentstatus records are read)"
             )
         if kind == _sniff.UNKNOWN:
+            other = _sniff.other_format(data)
+            if other:
+                raise ReadError(f"{other}: not read; convert it to PDF or text")
             raise ReadError("unknown file format (not PDF, HTML, JSON or text)")
         if kind == _sniff.PDF:
             _read_pdf(doc, data, ocr=ocr, max_pages=max_pages, backend=backend)
         elif kind == _sniff.HTML:
             text, _ = decode(data)
             lines, title = html_lines(text)
+            title = clean(title)
             doc.metadata["html_title"] = title
             _assemble(doc, [ln for ln, _ in lines], [lvl for _, lvl in lines], 1)
             if not doc.text.strip():
                 raise ReadError("HTML page without text")
-            if _is_error_page(title, doc.text):
-                raise ReadError(f"HTML error page, not a document (title: '{title}')")
+            # The first heading, else the first line: where a portal says what went wrong.
+            heading = next((ln.text for ln, lvl in lines if lvl), lines[0][0].text)
+            if is_error_page(title, heading, doc.text):
+                raise ReadError(f"HTML error page, not a document (title: '{title[:80]}')")
         elif kind == _sniff.RIKSDAGEN:
             try:
                 html, meta = riksdagen_record(data)
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise ReadError(f"malformed Riksdagen record ({type(exc).__name__})") from exc
-            doc.metadata.update(meta)
+            except RecordError as exc:
+                raise ReadError(f"malformed Riksdagen record ({exc})") from None
+            doc.metadata.update(_clean_meta(meta))
             lines, _ = html_lines(html)
             _assemble(doc, [ln for ln, _ in lines], [lvl for _, lvl in lines], 1)
         else:
@@ -125,16 +131,15 @@ def read_bytes(
     return doc
 
 
-_ERROR_PAGE = re.compile(
-    r"sidan (saknas|kunde inte hittas)|page not found|\b404\b|\b50[03]\b|not found|"
-    r"access denied|forbidden|ett fel (har )?uppstod",
-    re.IGNORECASE,
-)
-
-
-def _is_error_page(title: str, text: str) -> bool:
-    # Portals answer a missing document with a short HTML page; real pages are longer.
-    return len(text) < 3000 and bool(_ERROR_PAGE.search(title + "\n" + text[:1500]))
+def _clean_meta(value: object) -> object:
+    """Metadata strings normalized like the text (NFC, no invisible characters)."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {k: _clean_meta(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_meta(v) for v in value]
+    return value
 
 
 def _read_pdf(
@@ -160,7 +165,9 @@ def _read_pdf(
         n_pages, raw = _ocr(data, max_pages)
         doc.metadata["ocr"] = True
     mask = furniture_mask(raw, n_pages)
-    header = [ln.text.strip() for ln, m in zip(raw, mask) if m and ln.page == 1 and ln.top < 0.5]
+    header = [
+        clean(ln.text).strip() for ln, m in zip(raw, mask) if m and ln.page == 1 and ln.top < 0.5
+    ]
     if header:
         doc.metadata["page_header"] = header
     kept = [ln for ln, m in zip(raw, mask) if not m]
@@ -198,7 +205,8 @@ def _assemble(doc: Document, raw: list[RawLine], levels: list[int], n_pages: int
             if current_page:
                 pages.append(Page(current_page, page_start, pos))
             current_page, page_start = ln.page, pos
-        text = ln.text.replace("\t", " ").rstrip()
+        # Normalized per line, so every offset below indexes the text as stored.
+        text = clean(ln.text.replace("\t", " ")).rstrip()
         lines.append(Line(text, ln.page, pos, pos + len(text), ln.size, ln.bold, level))
         parts.append(text)
         pos += len(text) + 1

@@ -1,14 +1,20 @@
-"""Saved web pages and Riksdagen `dokumentstatus` records."""
+"""Saved web pages: lines of text with heading levels, read from a tolerant HTML5 parse.
+
+html5lib builds the tree the way a browser does (the WHATWG algorithm): a missing
+`</head>` or `</nav>`, an unclosed `<svg>` and a page wrapped in one `<form>` (ASP.NET,
+EPiServer) all give the body text a browser would show. Riksdagen records are in
+`riksdagen.py`.
+"""
 
 from __future__ import annotations
 
-import json
 import re
-from html import unescape
-from html.parser import HTMLParser
 from typing import Any
 
 from nlp_motioner.read.furniture import RawLine
+from nlp_motioner.read.riksdagen import riksdagen_record
+
+__all__ = ["html_lines", "is_error_page", "riksdagen_record"]
 
 _BLOCK = {
     "p",
@@ -19,6 +25,7 @@ _BLOCK = {
     "table",
     "section",
     "article",
+    "main",
     "ul",
     "ol",
     "td",
@@ -33,25 +40,56 @@ _BLOCK = {
     "blockquote",
     "dd",
     "dt",
+    "dl",
     "hr",
+    "header",
+    "aside",
+    "figure",
+    "figcaption",
+    "caption",
+    "address",
+    "form",
+    "fieldset",
+    "details",
+    "summary",
 }
-_SKIP = {"script", "style", "noscript", "head", "nav", "footer", "svg", "form", "button"}
+# Never text a reader wants: code, styling, controls, pictures.
+_NEVER = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "base",
+    "svg",
+    "math",
+    "button",
+    "select",
+    "option",
+    "textarea",
+    "input",
+    "iframe",
+    "object",
+    "canvas",
+}
+# Site furniture, skipped unless it holds the page's content: a `<nav>` left unclosed
+# swallows the rest of the page in a browser's tree too.
+_FURNITURE = {"nav", "footer"}
+_CONTENT = {"main", "article", "h1", "h2"}
 _HEADING = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
-class _Collector(HTMLParser):
+class _Collector:
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[tuple[str, int, bool]] = []
         self._buf: list[str] = []
-        self._level = 0
         self._bold_chars = 0
-        self._skip = 0
-        self._bold = 0
-        self.title = ""
-        self._in_title = False
+        self._level = 0
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         text = " ".join("".join(self._buf).split())
         if text:
             plain_len = len(text.replace(" ", ""))
@@ -59,115 +97,100 @@ class _Collector(HTMLParser):
             self.lines.append((text, self._level, bold))
         self._buf, self._bold_chars, self._level = [], 0, 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self._in_title = True
-        if tag in _SKIP:
-            self._skip += 1
-            return
-        if tag in _BLOCK:
-            self._flush()
-        if tag in _HEADING:
-            self._level = _HEADING[tag]
-        if tag in ("b", "strong"):
-            self._bold += 1
+    def add(self, text: str, bold: bool) -> None:
+        self._buf.append(text)
+        if bold:
+            self._bold_chars += len(text.replace(" ", "").replace("\n", ""))
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        if tag in _SKIP:
-            self._skip = max(0, self._skip - 1)
-            return
-        if tag in ("b", "strong"):
-            self._bold = max(0, self._bold - 1)
-        if tag in _BLOCK:
-            self._flush()
+    def walk(self, root: Any) -> None:
+        # Iterative, so a page nested thousands of levels deep cannot exhaust the stack.
+        stack: list[tuple[Any, bool, bool]] = [(root, False, False)]
+        while stack:
+            node, bold, closing = stack.pop()
+            tag = _tag(node)
+            if closing:
+                if tag in _BLOCK:
+                    self.flush()
+                if node.tail:
+                    self.add(node.tail, bold)
+                continue
+            if tag is None:  # a comment or processing instruction: only its tail is text
+                if node.tail:
+                    self.add(node.tail, bold)
+                continue
+            if tag in _NEVER or (tag in _FURNITURE and not _holds_content(node)):
+                if node.tail:
+                    self.add(node.tail, bold)
+                continue
+            if tag in _BLOCK:
+                self.flush()
+            if tag in _HEADING:
+                self._level = _HEADING[tag]
+            inner_bold = bold or tag in ("b", "strong")
+            stack.append((node, bold, True))
+            if node.text:
+                self.add(node.text, inner_bold)
+            for child in reversed(list(node)):
+                stack.append((child, inner_bold, False))
 
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-        if self._skip:
-            return
-        self._buf.append(data)
-        if self._bold:
-            self._bold_chars += len(data.replace(" ", "").replace("\n", ""))
 
-    def close(self) -> None:
-        super().close()
-        self._flush()
+def _tag(node: Any) -> str | None:
+    tag = node.tag
+    if not isinstance(tag, str):
+        return None
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def _holds_content(node: Any) -> bool:
+    return any(_tag(el) in _CONTENT for el in node.iter())
+
+
+def _parse(markup: str) -> Any:
+    import html5lib
+
+    return html5lib.parse(markup, treebuilder="etree", namespaceHTMLElements=False)
 
 
 def html_lines(markup: str) -> tuple[list[tuple[RawLine, int]], str]:
     """Return raw lines with heading levels, and the page <title>."""
-    parser = _Collector()
-    parser.feed(markup)
-    parser.close()
-    lines = [(RawLine(t, 1, 0.5, 0.0, b), lvl) for t, lvl, b in parser.lines]
-    return lines, " ".join(unescape(parser.title).split())
+    tree = _parse(markup)
+    title_el = tree.find(".//title")
+    title = " ".join("".join(title_el.itertext()).split()) if title_el is not None else ""
+    body = tree.find("body")
+    collector = _Collector()
+    collector.walk(body if body is not None else tree)
+    collector.flush()
+    lines = [(RawLine(t, 1, 0.5, 0.0, b), lvl) for t, lvl, b in collector.lines]
+    return lines, title
 
 
-def riksdagen_record(data: bytes) -> tuple[str, dict[str, Any]]:
-    """Return the document HTML and its official metadata from a dokumentstatus record."""
-    obj = json.loads(data.decode("utf-8-sig"))
-    status = obj["dokumentstatus"]
-    dok = status.get("dokument") or {}
-    intressenter = ((status.get("dokintressent") or {}).get("intressent")) or []
-    if isinstance(intressenter, dict):
-        intressenter = [intressenter]
-    forslag = ((status.get("dokforslag") or {}).get("forslag")) or []
-    if isinstance(forslag, dict):
-        forslag = [forslag]
-    meta = {
-        "dok_id": dok.get("dok_id"),
-        "rm": dok.get("rm"),
-        "beteckning": dok.get("beteckning"),
-        "doktyp": dok.get("doktyp") or dok.get("typ"),
-        "subtyp": dok.get("subtyp"),
-        "organ": dok.get("organ"),
-        "titel": dok.get("titel"),
-        "subtitel": dok.get("subtitel"),
-        "datum": (dok.get("datum") or "")[:10] or None,
-        "signers": [
-            {"name": i.get("namn"), "party": i.get("partibet")}
-            for i in intressenter
-            if (i.get("roll") or "").lower() == "undertecknare"
-        ],
-        "proposals": [
-            {
-                "text": f.get("lydelse"),
-                "committee": (f.get("utskottet") or "").strip() or None,
-                "chamber": (f.get("kammaren") or "").strip() or None,
-                "treated_in": f.get("behandlas_i"),
-            }
-            for f in forslag
-        ],
-    }
-    meta["committee_points"] = _committee_points(status)
-    html = dok.get("html") or ""
-    if not html and dok.get("text"):
-        html = "<pre>" + re.sub(r"[<>&]", " ", dok["text"]) + "</pre>"
-    return html, meta
+# What portals say when a document is missing, moved or forbidden. Matched against the
+# page title and the first heading only: words like "500" or "access denied" also occur
+# in the body of real documents ("500 000 kronor").
+_ERROR_CODE = re.compile(
+    r"^\W{0,8}(?:(?:error|fel|http|status)\W{1,3})?(?:400|401|403|404|410|500|502|503)\b"
+    r"(?![\s.,]?\d)",
+    re.IGNORECASE,
+)
+_ERROR_PHRASE = re.compile(
+    r"\b(?:sidan\s+(?:saknas|finns\s+inte|kunde\s+inte\s+hittas)|page\s+not\s+found"
+    r"|not\s+found|access\s+denied|forbidden|ett\s+fel\s+(?:har\s+)?uppstod"
+    r"|internal\s+server\s+error|service\s+unavailable)\b",
+    re.IGNORECASE,
+)
 
 
-def _committee_points(status: dict[str, Any]) -> list[dict[str, Any]]:
-    """A committee report's points: the committee's proposal, who prevailed in the chamber
-    ("utskottet" or a reservation) and the parties behind the counter-proposals."""
-    points = ((status.get("dokutskottsforslag") or {}).get("utskottsforslag")) or []
-    if isinstance(points, dict):
-        points = [points]
-    out = []
-    for point in points if isinstance(points, list) else []:
-        if not isinstance(point, dict):
-            continue
-        parties = point.get("motforslag_partier")
-        out.append(
-            {
-                "point": str(point.get("punkt") or ""),
-                "heading": str(point.get("rubrik") or ""),
-                "proposal": re.sub(r"<[^>]{0,200}>", " ", str(point.get("forslag") or "")),
-                "winner": str(point.get("vinnare") or ""),
-                "vote": str(point.get("beslutstyp") or ""),
-                "counter_parties": re.findall(r"[A-ZÅÄÖ]{1,3}", str(parties)) if parties else [],
-            }
-        )
-    return out
+def _error_heading(text: str) -> bool:
+    head = text[:200]
+    return bool(_ERROR_CODE.match(head) or _ERROR_PHRASE.search(head))
+
+
+# An error page says one thing; a document has more to say than this.
+_ERROR_MAX_WORDS = 120
+
+
+def is_error_page(title: str, first_heading: str, text: str) -> bool:
+    """A portal's error page: an error title or first heading, and little text besides."""
+    if not (_error_heading(title) or _error_heading(first_heading)):
+        return False
+    return len(text.split()) <= _ERROR_MAX_WORDS

@@ -11,6 +11,7 @@ the same file again is a no-op and a changed file replaces exactly its own rows.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -19,16 +20,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nlp_motioner.record import Document, Item, Tags
 from nlp_motioner.store.analyze import analyzer_id, facet_text, fts_values
 from nlp_motioner.store.schema import CURRENT_VERSION, SchemaError, migrate
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
 __all__ = [
+    "ALL_TABLES",
+    "TABLES",
+    "iter_rows",
     "Store",
     "SchemaError",
     "default_db_path",
@@ -51,10 +52,24 @@ def norm_case(diarienummer: str) -> str:
 
 
 def connect(path: str | os.PathLike[str], *, readonly: bool = False) -> sqlite3.Connection:
-    """A connection with foreign keys on, WAL journal, and explicit transactions."""
+    """A connection with foreign keys on, WAL journal, and explicit transactions.
+
+    Read-only opens use `mode=ro`; when that cannot work (a WAL database on read-only
+    media or in a folder without write permission, where SQLite cannot create its
+    shared-memory file) they fall back to `immutable=1`.
+    """
     if readonly:
-        uri = Path(path).resolve().as_uri() + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        base = Path(path).resolve().as_uri()
+        conn = sqlite3.connect(
+            base + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(
+                base + "?immutable=1", uri=True, isolation_level=None, check_same_thread=False
+            )
     else:
         conn = sqlite3.connect(os.fspath(path), isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
@@ -76,6 +91,13 @@ class Store:
         self.path = os.fspath(path) if path is not None else default_db_path()
         if readonly and not os.path.exists(self.path):
             raise FileNotFoundError(f"no database at {self.path} (run `motioner index` first)")
+        if not readonly and os.path.exists(self.path) and os.path.getsize(self.path):
+            # Before anything is written (even the WAL switch changes the file header).
+            probe = connect(self.path, readonly=True)
+            try:
+                _refuse_foreign(probe, self.path)
+            finally:
+                probe.close()
         self.conn = connect(self.path, readonly=readonly)
         if readonly:
             from nlp_motioner.store.schema import current_version
@@ -128,9 +150,23 @@ class Store:
             _bump_generation(conn)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
         return len(units)
+
+    # -- personal data ----------------------------------------------------------------------
+    @property
+    def personal_data(self) -> str:
+        """ "masked" (identity numbers masked before storage), "kept", or "unknown"
+        (written before the choice was recorded)."""
+        value = self.get_meta("personal_data")
+        if value:
+            return value
+        return "unknown" if self.counts()["documents"] else "none yet"
+
+    def set_personal_data(self, keep: bool) -> None:
+        self.set_meta("personal_data", "kept" if keep else "masked")
 
     # -- life cycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -153,6 +189,20 @@ class Store:
     def sources(self) -> Iterator[str]:
         for (source,) in self.conn.execute("SELECT source FROM documents ORDER BY source"):
             yield source
+
+    def stored_paths(self) -> Iterator[tuple[str, str]]:
+        """(source, path on disk): they differ for a file name that is not UTF-8, whose
+        exact bytes are kept in the metadata as `source_base64`."""
+        import base64
+
+        for source, meta in self.conn.execute(
+            "SELECT source, metadata FROM documents ORDER BY source"
+        ):
+            raw = None
+            if meta and "source_base64" in meta:
+                with contextlib.suppress(ValueError, TypeError):
+                    raw = os.fsdecode(base64.b64decode(json.loads(meta)["source_base64"]))
+            yield source, raw or source
 
     @property
     def generation(self) -> int:
@@ -210,7 +260,8 @@ class Store:
             _bump_generation(conn)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
         return status
 
@@ -227,7 +278,8 @@ class Store:
             conn.execute("DELETE FROM failures WHERE source = ?", (source,))
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
         return row is not None
 
@@ -271,6 +323,22 @@ class Store:
 
 
 # ---------------------------------------------------------------------------------------
+def _refuse_foreign(conn: sqlite3.Connection, path: str) -> None:
+    """Never add motioner's tables to another application's SQLite file."""
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    if names and "schema_version" not in names:
+        shown = ", ".join(sorted(names)[:5])
+        raise SchemaError(
+            f"{path} is not a motioner database (it holds other tables: {shown}); "
+            "choose another --db"
+        )
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -498,104 +566,6 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags:
     _insert_unit(conn, doc_id, None, doc_filters, tags, doc_title, "".join(outside), numbered)
 
 
-# ---------------------------------------------------------------------------------------
-TABLES = ("documents", "items", "sections")
-_LIST_COLUMNS = ("diarienummer", "parties", "referral_bodies")
-_TEXT_COLUMNS = ("title", "text", "evidence", "heading")
-
-
-def _masker(mask: bool):
-    if not mask:
-        return None
-    try:
-        from nlp_motioner.privacy import mask as mask_fn
-    except ImportError:  # pragma: no cover - privacy is part of the package
-        return None
-    return mask_fn
-
-
-def _table_sql(table: str, text: bool) -> str:
-    if table == "documents":
-        cols = (
-            "id, source, sha256, kind, page_count, doc_type, title, date, organisation, "
-            "diarienummer, parties, referral_bodies, outcome, outcome_stage, evidence, indexed_at"
-        )
-        return f"SELECT {cols}{', text' if text else ''} FROM documents ORDER BY id"
-    if table == "items":
-        cols = (
-            'i.id, i.document_id, d.source, i.paragraph, i.title, i.page, i.start, i."end", '
-            "COALESCE(i.doc_type, d.doc_type) AS doc_type, i.date, i.organisation, "
-            "i.diarienummer, i.parties, i.referral_bodies, i.outcome, i.outcome_stage, i.evidence"
-        )
-        return (
-            f"SELECT {cols}{', i.text' if text else ''} FROM items i "
-            "JOIN documents d ON d.id = i.document_id ORDER BY i.id"
-        )
-    if table == "sections":
-        return (
-            "SELECT s.id, s.document_id, d.source, s.item_id, it.paragraph, s.heading, s.kind, "
-            's.start, s."end", s.page'
-            + (', substr(d.text, s.start + 1, s."end" - s.start) AS text' if text else "")
-            + " FROM sections s JOIN documents d ON d.id = s.document_id "
-            "LEFT JOIN items it ON it.id = s.item_id ORDER BY s.id"
-        )
-    raise ValueError(f"unknown table {table!r} (choose from {', '.join(TABLES)})")
-
-
-def iter_rows(
-    db: str | os.PathLike[str] | Store,
-    table: str,
-    *,
-    text: bool = True,
-    mask: bool = True,
-) -> Iterator[dict[str, Any]]:
-    """Rows of `table` as dicts with list columns decoded; personnummer masked by default."""
-    store = db if isinstance(db, Store) else Store(db, readonly=True)
-    masker = _masker(mask)
-    try:
-        for row in store.conn.execute(_table_sql(table, text)):
-            rec = dict(row)
-            for col in _LIST_COLUMNS:
-                if col in rec and isinstance(rec[col], str):
-                    rec[col] = json.loads(rec[col])
-            if masker is not None:
-                for col in _TEXT_COLUMNS:
-                    if isinstance(rec.get(col), str):
-                        rec[col] = masker(rec[col])
-            yield rec
-    finally:
-        if not isinstance(db, Store):
-            store.close()
-
-
-def frames(
-    db: str | os.PathLike[str] | None = None,
-    tables: Iterable[str] = TABLES,
-    *,
-    text: bool = True,
-    mask: bool = True,
-) -> dict[str, pd.DataFrame]:
-    """The corpus as pandas DataFrames: {"documents": df, "items": df, "sections": df}.
-
-    List fields (parties, referral_bodies, diarienummer) are Python lists; `mask=False`
-    keeps personnummer in the text columns.
-
-        >>> docs = frames("motioner.db")["documents"]                  # doctest: +SKIP
-        >>> docs[docs.doc_type.eq("motion") & docs.date.ge("2018")]    # doctest: +SKIP
-    """
-    import pandas as pd
-
-    path = db if db is not None else default_db_path()
-    store = Store(path, readonly=True)
-    try:
-        out = {}
-        for table in tables:
-            rows = list(iter_rows(store, table, text=text, mask=mask))
-            if rows:
-                out[table] = pd.DataFrame(rows)
-            else:  # keep the columns of an empty table
-                cur = store.conn.execute(_table_sql(table, text) + " LIMIT 0")
-                out[table] = pd.DataFrame(columns=[d[0] for d in cur.description])
-        return out
-    finally:
-        store.close()
+# Reading the corpus back out (export, pandas) lives in frames.py; imported last, since it
+# uses Store.
+from nlp_motioner.store.frames import ALL_TABLES, TABLES, frames, iter_rows  # noqa: E402

@@ -170,7 +170,7 @@ CURRENT_VERSION = MIGRATIONS[-1][0]
 
 
 class SchemaError(Exception):
-    """The database was written by a newer version of nlp_motioner."""
+    """The database is not one this nlp_motioner can use (newer, or another program's)."""
 
 
 def current_version(conn: sqlite3.Connection) -> int:
@@ -208,7 +208,8 @@ def migrate(conn: sqlite3.Connection) -> int:
             )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                conn.execute("ROLLBACK")
             raise
     return CURRENT_VERSION
 

@@ -13,24 +13,24 @@ plain subprocesses, not multiprocessing children, so they also work inside Dask 
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import pickle
 import subprocess
 import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
 from multiprocessing.connection import Connection, wait
-from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from nlp_motioner.pipeline import process
 from nlp_motioner.record import Document
 
-__all__ = ["iter_files", "run", "run_dask", "DEFAULT_TIMEOUT", "WorkerPool", "WorkerStartError"]
+__all__ = ["run", "DEFAULT_TIMEOUT", "WorkerPool", "WorkerStartError", "Task"]
+
+# One unit of work: a path, or a path with keyword arguments for this file only
+# (`index` passes the stored content hash, so the worker can skip an unchanged file).
+Task = Union[str, tuple[str, dict[str, Any]]]  # noqa: UP007 - a runtime alias on 3.10
 
 DEFAULT_TIMEOUT = 120.0
 # A worker is replaced after this many files, so slow leaks in C libraries cannot add up.
@@ -42,87 +42,21 @@ STARTUP_TIMEOUT = 300.0
 # MOTIONER_MAX_MEMORY_MB overrides it; 0 means no cap.
 DEFAULT_MAX_MEMORY_MB = 8192
 
-_SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
 
-
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
-    """Yield files under the given paths (directories walked recursively, sorted).
-
-    Symlinked directories are followed once; a loop is cut by remembering real paths.
-    """
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            seen: set[str] = set()
-            yield from _walk(p, seen)
-        else:
-            yield os.fspath(raw)
-
-
-def _walk(root: Path, seen: set[str]) -> Iterator[str]:
-    try:
-        real = os.path.realpath(root)
-    except OSError:
-        return
-    if real in seen:
-        return
-    seen.add(real)
-    try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
-        yield os.fspath(root)  # unreadable directory: let the reader report it
-        return
-    ignored = _ignore_patterns(root)
-    for entry in entries:
-        if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
-            continue
-        if any(fnmatch.fnmatchcase(entry.name, pat) for pat in ignored):
-            continue
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        if is_dir:
-            yield from _walk(Path(entry.path), seen)
-        else:
-            yield entry.path
-
-
-IGNORE_FILE = ".motionerignore"
-
-
-def _ignore_patterns(directory: Path) -> list[str]:
-    """Names to skip in this directory, one glob per line of its `.motionerignore`.
-
-    Archives hold files that are not documents (label files, checksums, notes); listing
-    them here keeps a directory walk from reporting each as a failed document.
-    """
-    try:
-        text = (directory / IGNORE_FILE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
-    lines = (line.strip().rstrip("/") for line in text.splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
+def task_path(task: Task) -> str:
+    return task[0] if isinstance(task, tuple) else task
 
 
 def _error_doc(path: str, error: str) -> Document:
-    return Document(source=path, kind=_kind_of(path), error=error)
+    # The parent never opens the file (it may be a FIFO or on a hung mount): kind unknown.
+    return Document(source=path, kind="unknown", error=error)
 
 
-def _kind_of(path: str) -> str:
-    from nlp_motioner.read.sniff import UNKNOWN, sniff
-
-    try:
-        with open(path, "rb") as fh:
-            return sniff(fh.read(8192))
-    except OSError:
-        return UNKNOWN
-
-
-def _call(fn: Callable[..., Document], path: str, options: dict[str, Any]) -> Document:
+def _call(fn: Callable[..., Document], task: Task, options: dict[str, Any]) -> Document:
     """Run the per-file function; an exception becomes an error record, never a traceback."""
+    path, extra = (task[0], {**options, **task[1]}) if isinstance(task, tuple) else (task, options)
     try:
-        return fn(path, **options)
+        return fn(path, **extra)
     except MemoryError:
         return _error_doc(path, "out of memory")
     except RecursionError:
@@ -137,7 +71,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def run(
-    paths: Iterable[str],
+    paths: Iterable[Task],
     *,
     jobs: int = 1,
     ordered: bool = True,
@@ -160,8 +94,14 @@ def run(
 
         for rec in run(iter_files(["archive/"]), jobs=2, timeout=120, post=Document.tag_record):
             ...
+
+    An item of `paths` may also be `(path, {"keyword": value})`: arguments for that file
+    only, merged over `options`.
+            ...
     """
     if scheduler:
+        from nlp_motioner.batch.dask import run_dask
+
         yield from run_dask(
             paths, scheduler, ordered=ordered, timeout=timeout, post=post, fn=fn, **options
         )
@@ -200,7 +140,13 @@ class _Worker:
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "nlp_motioner.batch", str(to_child_r), str(from_child_w)],
+                [
+                    sys.executable,
+                    "-m",
+                    "nlp_motioner.batch._worker",
+                    str(to_child_r),
+                    str(from_child_w),
+                ],
                 pass_fds=(to_child_r, from_child_w),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -213,7 +159,7 @@ class _Worker:
         self.send_conn = Connection(to_child_w, readable=False)
         self.recv_conn = Connection(from_child_r, writable=False)
         self.send_conn.send_bytes(setup)
-        self.task: tuple[int, str] | None = None
+        self.task: tuple[int, Task] | None = None
         self.started = 0.0
         self.done = 0
         self.ready = False  # set when the child has imported everything and said so
@@ -222,10 +168,10 @@ class _Worker:
         # Until the child says it is ready, allow for a slow start as well.
         return self.started + (timeout if self.ready else max(timeout, STARTUP_TIMEOUT))
 
-    def submit(self, index: int, path: str) -> None:
-        self.task = (index, path)
+    def submit(self, index: int, task: Task) -> None:
+        self.task = (index, task)
         self.started = time.monotonic()
-        self.send_conn.send_bytes(pickle.dumps((index, path), protocol=pickle.HIGHEST_PROTOCOL))
+        self.send_conn.send_bytes(pickle.dumps((index, task), protocol=pickle.HIGHEST_PROTOCOL))
 
     def kill(self) -> None:
         try:
@@ -307,15 +253,15 @@ class WorkerPool:
                     w.stop()
                 self._workers[i] = None
 
-    def _fail(self, path: str, error: str) -> Any:
-        doc = _error_doc(path, error)
+    def _fail(self, task: Task, error: str) -> Any:
+        doc = _error_doc(task_path(task), error)
         return self.post(doc) if self.post else doc
 
-    def map(self, paths: Iterable[str], *, ordered: bool = True) -> Iterator[Any]:
+    def map(self, paths: Iterable[Task], *, ordered: bool = True) -> Iterator[Any]:
         """Yield one result per path; at most a small window of results is held at a time."""
         window = max(16, self.jobs * 8)
         source = iter(paths)
-        queue: deque[tuple[int, str]] = deque()
+        queue: deque[tuple[int, Task]] = deque()
         results: dict[int, Any] = {}
         next_index = 0  # next index to read from `source`
         next_out = 0  # next index to yield (ordered mode)
@@ -436,13 +382,15 @@ def _worker_main(read_fd: int, write_fd: int) -> None:
             return
         if not msg:
             return
-        index, path = pickle.loads(msg)
-        doc = _call(fn, path, options)
+        index, task = pickle.loads(msg)
+        doc = _call(fn, task, options)
         try:
             result = post(doc) if post else doc
             payload = pickle.dumps((index, result), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
-            doc = _error_doc(path, f"internal error ({type(exc).__name__}: {_one_line(exc)})")
+            doc = _error_doc(
+                task_path(task), f"internal error ({type(exc).__name__}: {_one_line(exc)})"
+            )
             payload = pickle.dumps(
                 (index, post(doc) if post else doc), protocol=pickle.HIGHEST_PROTOCOL
             )
@@ -475,123 +423,3 @@ def _die_with_parent() -> None:
         libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-
-
-# --- Dask ---------------------------------------------------------------------------------
-
-_local = threading.local()
-
-
-def _dask_chunk(
-    paths: list[str],
-    fn: Callable[..., Document],
-    post: Callable[[Document], Any] | None,
-    options: dict[str, Any],
-    timeout: float | None,
-) -> list[Any]:
-    """Runs on a Dask worker: one chunk of files through a worker process kept per thread."""
-    if not timeout:
-        return [post(_call(fn, p, options)) if post else _call(fn, p, options) for p in paths]
-    key = pickle.dumps((fn, post, options, timeout))
-    pool = getattr(_local, "pool", None)
-    if pool is None or getattr(_local, "key", None) != key:
-        if pool is not None:
-            pool.close()
-        pool = WorkerPool(1, fn=fn, post=post, options=options, timeout=timeout)
-        _local.pool, _local.key = pool, key
-    return list(pool.map(paths))
-
-
-def _chunks(paths: Iterable[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for path in paths:
-        chunk.append(path)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def run_dask(
-    paths: Iterable[str],
-    scheduler: str | Any,
-    *,
-    ordered: bool = True,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    post: Callable[[Document], Any] | None = None,
-    fn: Callable[..., Document] = process,
-    chunk_size: int = 8,
-    **options: Any,
-) -> Iterator[Any]:
-    """Like `run`, on a Dask distributed cluster: files go out in chunks, results come back here.
-
-    `scheduler` is an address ("tcp://host:8786") or an existing `distributed.Client`.
-    Workers must have nlp_motioner installed and see the same file paths (a shared file
-    system). Only a bounded number of chunks is in flight, so the caller can stream the
-    results into one writer (a JSONL file, the database).
-    """
-    try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise WorkerStartError(
-            "--scheduler needs dask.distributed: pip install 'nlp_motioner[dask]'"
-        ) from None
-
-    own = not hasattr(scheduler, "submit")
-    try:
-        client = Client(scheduler, timeout="20s") if own else scheduler
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise WorkerStartError(
-            f"cannot connect to the Dask scheduler at {scheduler} ({_one_line(exc)})"
-        ) from None
-    try:
-        n_workers = max(1, sum(client.nthreads().values()))
-        window = n_workers * 3
-        submit = partial(
-            client.submit,
-            _dask_chunk,
-            fn=fn,
-            post=post,
-            options=options,
-            timeout=timeout,
-            pure=False,
-        )
-        chunks = enumerate(_chunks(paths, chunk_size))
-        futures: dict[Any, int] = {}
-        done_results: dict[int, list[Any]] = {}
-        next_out = 0
-        pending = as_completed()
-        for index, chunk in chunks:
-            fut = submit(chunk)
-            futures[fut] = index
-            pending.add(fut)
-            if len(futures) >= window:
-                break
-        for fut in pending:
-            index = futures.pop(fut)
-            results = fut.result()
-            fut.release()
-            if ordered:
-                done_results[index] = results
-                while next_out in done_results:
-                    yield from done_results.pop(next_out)
-                    next_out += 1
-            else:
-                yield from results
-            for index, chunk in chunks:
-                new = submit(chunk)
-                futures[new] = index
-                pending.add(new)
-                if len(futures) >= window:
-                    break
-    finally:
-        if own:
-            client.close()
-
-
-if __name__ == "__main__":
-    # `python -m nlp_motioner.batch READ_FD WRITE_FD`: a worker started by WorkerPool.
-    from nlp_motioner import batch as _batch
-
-    _batch._worker_main(int(sys.argv[1]), int(sys.argv[2]))

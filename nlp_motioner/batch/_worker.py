@@ -1,0 +1,12 @@
+"""`python -m nlp_motioner.batch._worker READ_FD WRITE_FD`: a worker started by WorkerPool.
+
+A module of its own (imported by nothing), so running it as __main__ does not re-import a
+module the package has already loaded.
+"""
+
+import sys
+
+from nlp_motioner.batch.pool import _worker_main
+
+if __name__ == "__main__":
+    _worker_main(int(sys.argv[1]), int(sys.argv[2]))
