@@ -25,25 +25,15 @@ import sys
 import tempfile
 
 from _common import BIN, corpus_pdfs, count_pages, machine, measure, python_snippet
-from read import print_read_cpu, read_cpu
+from read import RAW_TEXT, print_read_cpu, read_cpu
 
-RAW_PDFIUM = """
-import sys, pypdfium2 as pdfium
-chars = 0
-for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
-    try:
-        pdf = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError:
-        continue
-    for i in range(len(pdf)):
-        page = pdf[i]
-        tp = page.get_textpage()
-        chars += len(tp.get_text_range())
-        tp.close()
-        page.close()
-    pdf.close()
-print(chars)
+RAW_PDFIUM = (
+    RAW_TEXT
+    + """
+import sys
+print(raw_text(open(sys.argv[1], encoding="utf-8").read().splitlines()))
 """
+)
 
 RAW_PDFPLUMBER = """
 import sys, logging, pdfplumber

@@ -39,29 +39,37 @@ for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
 print(ok, failed)
 """
 
-# Every method reads the same files from disk (the page cache after the warm-up pass).
-READ_CPU = """
-import json, statistics, sys, time
+# The text-layer limit: pypdfium2's plain text, no layout facts. bench_tag.py runs it too.
+RAW_TEXT = """
 import pypdfium2 as pdfium
+
+def raw_text(paths):
+    chars = 0
+    for path in paths:
+        try:
+            pdf = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError:
+            continue  # an HTML error page saved as .pdf
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            chars += len(tp.get_text_range())
+            tp.close()
+            page.close()
+        pdf.close()
+    return chars
+"""
+
+# Every method reads the same files from disk (the page cache after the warm-up pass).
+READ_CPU = (
+    RAW_TEXT
+    + """
+import json, statistics, sys, time
 from nlp_motioner.read import read_file
 from nlp_motioner.read.pdf import PdfError, extract_pdfium
 
 paths = open(sys.argv[1], encoding="utf-8").read().splitlines()
 repeat = int(sys.argv[2])
-
-def raw_text():
-    for path in paths:
-        try:
-            pdf = pdfium.PdfDocument(path)
-        except pdfium.PdfiumError:
-            continue
-        for i in range(len(pdf)):
-            page = pdf[i]
-            tp = page.get_textpage()
-            tp.get_text_range()
-            tp.close()
-            page.close()
-        pdf.close()
 
 def layout():
     for path in paths:
@@ -77,7 +85,7 @@ def whole_read():
         read_file(path)
 
 methods = {
-    "raw pypdfium2 get_text_range": raw_text,
+    "raw pypdfium2 get_text_range": lambda: raw_text(paths),
     "pdfium layout reader (extract_pdfium)": layout,
     "read_file (whole read stage)": whole_read,
 }
@@ -91,6 +99,7 @@ for _ in range(repeat):
         times[name].append(time.process_time() - start)
 print(json.dumps({name: statistics.median(ts) for name, ts in times.items()}))
 """
+)
 
 
 def read_cpu(pdfs: list[str], repeat: int = 3) -> dict[str, float]:
