@@ -74,7 +74,7 @@ def _line_getters() -> tuple:
 
     With `argtypes` set, ctypes converts and checks every argument on every call, which is
     more than half the cost of these small getters (FPDFText_GetCharBox: ~1.4 us with, ~0.4
-    us without; see benchmarks/read.py). They run once per line, ~36,500 times on the dev
+    us without, measured in a loop). They run once per line, ~36,500 times on the dev
     corpus. Without declarations the callers must pass the exact C types: handles as the
     ctypes pointers pypdfium2 returns, `int` as a Python int, `unsigned long` as c_ulong,
     out-parameters by reference. The function class is pypdfium2's own, so the calling
