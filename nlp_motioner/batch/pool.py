@@ -13,6 +13,7 @@ plain subprocesses, not multiprocessing children, so they also work inside Dask 
 
 from __future__ import annotations
 
+import heapq
 import os
 import pickle
 import subprocess
@@ -41,6 +42,14 @@ STARTUP_TIMEOUT = 300.0
 # machine's memory: allocation fails in the worker, and that file gets an error record.
 # MOTIONER_MAX_MEMORY_MB overrides it; 0 means no cap.
 DEFAULT_MAX_MEMORY_MB = 8192
+
+
+def _size(path: str) -> int:
+    """A file's size for ordering work; 0 when it cannot be told (the reader says why later)."""
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0
 
 
 def task_path(task: Task) -> str:
@@ -258,33 +267,45 @@ class WorkerPool:
         return self.post(doc) if self.post else doc
 
     def map(self, paths: Iterable[Task], *, ordered: bool = True) -> Iterator[Any]:
-        """Yield one result per path; at most a small window of results is held at a time."""
-        window = max(16, self.jobs * 8)
+        """Yield one result per path; at most a window of files is read ahead at a time.
+
+        Within the window the largest file goes to the next free worker first, so that a
+        long file does not start last and keep one worker busy after the others are done;
+        results still come out in input order (with `ordered`).
+        """
+        window = max(64, self.jobs * 32)
         source = iter(paths)
-        queue: deque[tuple[int, Task]] = deque()
+        queue: deque[tuple[int, Task]] = deque()  # files handed back for a retry: first
+        pending: list[tuple[int, int, Task]] = []  # heap of (-size, index, task)
         results: dict[int, Any] = {}
         next_index = 0  # next index to read from `source`
         next_out = 0  # next index to yield (ordered mode)
         exhausted = False
         try:
             while True:
-                # Hand out work to idle workers while the window allows.
+                # Read ahead while the window allows.
+                while not exhausted and next_index - next_out < window:
+                    try:
+                        task = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    heapq.heappush(pending, (-_size(task_path(task)), next_index, task))
+                    next_index += 1
+                # Hand out work to idle workers, largest file first.
                 for slot, w in enumerate(self._workers):
                     if w is not None and w.task is not None:
                         continue
-                    if not queue and not exhausted and next_index - next_out < window:
-                        try:
-                            queue.append((next_index, next(source)))
-                            next_index += 1
-                        except StopIteration:
-                            exhausted = True
-                    if not queue:
+                    if not queue and not pending:
                         break
                     if w is None or w.done >= self.max_tasks:
                         if w is not None:
                             w.stop()
                         w = self._workers[slot] = _Worker(self._setup)
-                    index, path = queue.popleft()
+                    if queue:
+                        index, path = queue.popleft()
+                    else:
+                        _, index, path = heapq.heappop(pending)
                     w.submit(index, path)
                 busy = [w for w in self._workers if w is not None and w.task is not None]
                 if not busy:

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported when a model is loaded, not when tagging starts
+    import numpy as np
 
 __all__ = ["DecisionModel", "predict", "analyze", "mode", "MODEL_FORMAT", "NONE"]
 
@@ -62,6 +63,8 @@ class DecisionModel:
     meta: dict[str, Any]
 
     def proba(self, text: str) -> np.ndarray:
+        import numpy as np
+
         counts = Counter(t for t in analyze(text) if t in self.vocabulary)
         scores = self.intercept.astype(np.float64).copy()
         if counts:
@@ -81,13 +84,15 @@ class DecisionModel:
         if sum(1 for t in analyze(text) if t in self.vocabulary and " " not in t) < _MIN_TERMS:
             return None, 0.0
         p = self.proba(text)
-        k = int(np.argmax(p))
+        k = int(p.argmax())
         label = self.classes[k]
         if label == NONE or p[k] < self.threshold:
             return None, float(p[k])
         return label, float(p[k])
 
     def save(self, folder: str | Path) -> None:
+        import numpy as np
+
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         terms = sorted(self.vocabulary, key=self.vocabulary.get)
@@ -111,6 +116,8 @@ class DecisionModel:
     @classmethod
     def load(cls, folder: str | Path) -> DecisionModel:
         """Load and validate; raises ValueError with a one-line reason on any mismatch."""
+        import numpy as np
+
         folder = Path(folder)
         npz, js = folder / "decision_model.npz", folder / "decision_model.json"
         for path in (npz, js):
