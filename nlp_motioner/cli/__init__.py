@@ -23,9 +23,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from nlp_motioner.cli import corpus, documents, evaluate, themes
+    from nlp_motioner.cli import corpus, documents, evaluate, search, themes
 
-    for module in (documents, corpus, evaluate, themes):
+    for module in (documents, corpus, search, evaluate, themes):
         for command in module.COMMANDS:
             main.add_command(command)
 
