@@ -2,16 +2,24 @@
 
 The model works on the same stemmed tokens as the full-text index. It is saved as two
 plain files (no pickle): ``<db>.lsa.npz`` (numpy arrays: idf, components, unit
-vectors; a document's vector is the normalized sum of its units') and ``<db>.lsa.json`` (vocabulary and parameters), and loaded with
-``allow_pickle=False``.
+vectors; a document's vector is the normalized sum of its units') and ``<db>.lsa.json``
+(vocabulary and parameters), and loaded with ``allow_pickle=False``.
+
+Loading checks everything before use (regular files, sizes, JSON types, array types,
+shapes and finite values, the pair's shared fit id): a file that fails is reported as one
+line with the advice to delete it and refit, and `index` refits it by itself. The
+vocabulary never holds a personnummer unless the database was indexed keeping personal
+data (meta key ``keep_personal_data``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import time
 import uuid
+import zipfile
 from collections import Counter
 from typing import Any
 
@@ -20,7 +28,36 @@ import numpy as np
 from nlp_motioner.store import Store
 from nlp_motioner.store.analyze import stems
 
+__all__ = [
+    "SemanticModel",
+    "keeps_personal_data",
+    "ModelError",
+    "load_model",
+    "model_problem",
+    "fit_store",
+    "update_store",
+    "model_paths",
+]
+
 FORMAT_VERSION = 1
+# Largest JSON file read (a vocabulary of 200,000 stems is about 3 MB).
+MAX_JSON_BYTES = 256 * 2**20
+_PARAM_TYPES = {
+    "n_components": int,
+    "min_df": (int, float),
+    "max_df": (int, float),
+    "max_features": int,
+    "random_state": int,
+}
+
+
+class ModelError(Exception):
+    """The saved model cannot be used; the message is one line a user can act on."""
+
+
+def _advice(db_path: str) -> str:
+    npz, js = model_paths(db_path)
+    return f"delete {npz} and {js} and run `motioner index` to refit"
 
 
 def model_paths(db_path: str) -> tuple[str, str]:
@@ -115,14 +152,7 @@ class SemanticModel:
         # that `load` refuses instead of mixing a new matrix with an old vocabulary.
         fit_id = uuid.uuid4().hex
         tmp_npz = npz_path + ".part.npz"
-        np.savez(
-            tmp_npz,
-            idf=self.idf_,
-            components=self.components_,
-            unit_ids=self.unit_ids_,
-            unit_vectors=self.unit_vectors_,
-            fit_id=np.array(fit_id),
-        )
+        tmp_json = json_path + ".part"
         meta = {
             "format": FORMAT_VERSION,
             "fit_id": fit_id,
@@ -138,32 +168,188 @@ class SemanticModel:
             },
             "vocabulary": vocab,
         }
-        tmp_json = json_path + ".part"
-        with open(tmp_json, "w", encoding="utf-8") as fh:
-            json.dump(meta, fh, ensure_ascii=False)
-        os.replace(tmp_npz, npz_path)
-        os.replace(tmp_json, json_path)
+        try:
+            np.savez(
+                tmp_npz,
+                idf=self.idf_,
+                components=self.components_,
+                unit_ids=self.unit_ids_,
+                unit_vectors=self.unit_vectors_,
+                fit_id=np.array(fit_id),
+            )
+            with open(tmp_json, "w", encoding="utf-8") as fh:
+                json.dump(meta, fh, ensure_ascii=False)
+            os.replace(tmp_npz, npz_path)
+            os.replace(tmp_json, json_path)
+        except OSError as exc:  # a full disk or a read-only folder: no half-written files
+            for path in (tmp_npz, tmp_json):
+                if os.path.lexists(path):
+                    os.unlink(path)
+            raise ModelError(f"cannot save the semantic model beside {db_path}: {exc}") from None
 
     @classmethod
     def load(cls, db_path: str) -> tuple[SemanticModel, dict[str, Any]] | None:
-        """The saved model and its metadata, or None when there is none."""
+        """The saved model and its metadata; None when there is none.
+
+        Raises ModelError (one line, with advice) when a file is there but unusable."""
         npz_path, json_path = model_paths(db_path)
-        if not (os.path.exists(npz_path) and os.path.exists(json_path)):
+        present = [os.path.lexists(p) for p in (npz_path, json_path)]
+        if not any(present):
             return None
-        with open(json_path, encoding="utf-8") as fh:
-            meta = json.load(fh)
-        if meta.get("format") != FORMAT_VERSION:
-            return None
-        model = cls(**meta["params"])
-        with np.load(npz_path, allow_pickle=False) as data:
-            if "fit_id" not in data or str(data["fit_id"]) != meta.get("fit_id"):
-                return None
-            model.idf_ = data["idf"]
-            model.components_ = data["components"]
-            model.unit_ids_ = data["unit_ids"]
-            model.unit_vectors_ = data["unit_vectors"]
-        model.vocabulary_ = {t: i for i, t in enumerate(meta["vocabulary"])}
+        try:
+            return cls._load_checked(npz_path, json_path, present)
+        except ModelError as exc:
+            raise ModelError(
+                f"semantic model beside {db_path}: {exc}; {_advice(db_path)}"
+            ) from None
+
+    @classmethod
+    def _load_checked(
+        cls, npz_path: str, json_path: str, present: list[bool]
+    ) -> tuple[SemanticModel, dict[str, Any]]:
+        if not all(present):
+            missing = json_path if present[0] else npz_path
+            raise ModelError(f"{os.path.basename(missing)} is missing")
+        sizes = [_regular_size(p) for p in (npz_path, json_path)]
+        if sizes[1] > MAX_JSON_BYTES:
+            raise ModelError(f"{os.path.basename(json_path)} is too large ({sizes[1]} bytes)")
+        try:
+            with open(json_path, encoding="utf-8") as fh:
+                meta = json.load(fh)
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+            raise ModelError(f"{os.path.basename(json_path)} is not valid JSON ({exc})") from None
+        params, vocab = _check_meta(meta)
+        arrays = _read_npz(npz_path, sizes[0])
+        if str(arrays.pop("fit_id")) != meta["fit_id"]:
+            raise ModelError("the two files come from different fits")
+        _check_arrays(arrays, len(vocab))
+        model = cls(**params)
+        model.idf_ = arrays["idf"]
+        model.components_ = arrays["components"]
+        model.unit_ids_ = arrays["unit_ids"]
+        model.unit_vectors_ = arrays["unit_vectors"]
+        model.vocabulary_ = {t: i for i, t in enumerate(vocab)}
         return model, meta
+
+
+def _regular_size(path: str) -> int:
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise ModelError(f"cannot read {os.path.basename(path)} ({exc.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ModelError(f"{os.path.basename(path)} is not a regular file")
+    return st.st_size
+
+
+def _check_meta(meta: Any) -> tuple[dict[str, Any], list[str]]:
+    if not isinstance(meta, dict):
+        raise ModelError("the JSON file does not hold an object")
+    if meta.get("format") != FORMAT_VERSION:
+        raise ModelError(f"unknown format {meta.get('format')!r} (expected {FORMAT_VERSION})")
+    if not isinstance(meta.get("fit_id"), str):
+        raise ModelError("the JSON file has no fit id")
+    for key in ("generation", "folded"):
+        if not isinstance(meta.get(key, 0), int) or isinstance(meta.get(key, 0), bool):
+            raise ModelError(f"'{key}' is not an integer")
+    params = meta.get("params")
+    if not isinstance(params, dict) or set(params) != set(_PARAM_TYPES):
+        raise ModelError("'params' is missing or has unknown keys")
+    for key, types in _PARAM_TYPES.items():
+        if isinstance(params[key], bool) or not isinstance(params[key], types):
+            raise ModelError(f"parameter '{key}' has the wrong type")
+    vocab = meta.get("vocabulary")
+    if not isinstance(vocab, list) or not all(isinstance(t, str) for t in vocab):
+        raise ModelError("'vocabulary' is not a list of words")
+    if len(set(vocab)) != len(vocab):
+        raise ModelError("'vocabulary' repeats a word")
+    return params, vocab
+
+
+_ARRAYS = {
+    "idf": (np.float32, 1),
+    "components": (np.float32, 2),
+    "unit_ids": (np.int64, 1),
+    "unit_vectors": (np.float32, 2),
+    "fit_id": (np.str_, 0),
+}
+
+
+def _read_npz(path: str, size: int) -> dict[str, np.ndarray]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+            # np.savez stores arrays uncompressed: members larger than the file itself are
+            # a compressed (or crafted) archive that could expand without bound.
+            if sum(m.file_size for m in members) > size + 2**20:
+                raise ModelError(f"{os.path.basename(path)} expands beyond its size")
+        out: dict[str, np.ndarray] = {}
+        with np.load(path, allow_pickle=False) as data:
+            names = set(data.files)
+            if names != set(_ARRAYS):
+                raise ModelError(f"{os.path.basename(path)} holds {sorted(names)}")
+            for name, (dtype, ndim) in _ARRAYS.items():
+                arr = data[name]
+                if not np.issubdtype(arr.dtype, dtype) or arr.ndim != ndim:
+                    raise ModelError(f"array '{name}' has type {arr.dtype}, {arr.ndim} dimensions")
+                out[name] = arr
+        return out
+    except ModelError:
+        raise
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise ModelError(f"{os.path.basename(path)} is not a readable array file ({exc})") from None
+
+
+def _check_arrays(a: dict[str, np.ndarray], n_vocab: int) -> None:
+    k, v = a["components"].shape
+    n = a["unit_ids"].shape[0]
+    if a["idf"].shape != (n_vocab,) or v != n_vocab:
+        raise ModelError("the arrays do not fit the vocabulary")
+    if k < 1 or a["unit_vectors"].shape != (n, k):
+        raise ModelError("the unit vectors do not fit the components")
+    if n > 1 and not np.all(np.diff(a["unit_ids"]) > 0):
+        raise ModelError("the unit ids are not in order")
+    for name in ("idf", "components", "unit_vectors"):
+        if not np.all(np.isfinite(a[name])):
+            raise ModelError(f"array '{name}' holds NaN or infinite values")
+
+
+_MODEL_CACHE: dict[str, tuple[tuple, tuple[SemanticModel, dict[str, Any]] | None, str | None]] = {}
+
+
+def _signature(db_path: str) -> tuple:
+    out = []
+    for path in model_paths(db_path):
+        try:
+            st = os.stat(path)
+            out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
+def _cached(store: Store) -> tuple[tuple[SemanticModel, dict[str, Any]] | None, str | None]:
+    sig = _signature(store.path)
+    hit = _MODEL_CACHE.get(store.path)
+    if hit is None or hit[0] != sig:
+        try:
+            loaded, problem = SemanticModel.load(store.path), None
+        except ModelError as exc:
+            loaded, problem = None, str(exc)
+        hit = (sig, loaded, problem)
+        _MODEL_CACHE[store.path] = hit  # a broken pair is not reread on every query
+    return hit[1], hit[2]
+
+
+def load_model(store: Store) -> tuple[SemanticModel, dict[str, Any]] | None:
+    """The saved LSA model beside `store` (cached per file change); None when there is no
+    usable one (`model_problem` says why, when a file is there but broken)."""
+    return _cached(store)[0]
+
+
+def model_problem(store: Store) -> str | None:
+    """Why the model beside `store` cannot be used (one line with advice), or None."""
+    return _cached(store)[1]
 
 
 def _normalize(z: np.ndarray) -> np.ndarray:
@@ -172,26 +358,46 @@ def _normalize(z: np.ndarray) -> np.ndarray:
     return (z / norms).astype(np.float32)
 
 
+def keeps_personal_data(store: Store) -> bool:
+    """True when the database was indexed with --keep-personal-data (meta key
+    ``keep_personal_data`` set to 1 or true)."""
+    return (store.get_meta("keep_personal_data") or "").strip().lower() in ("1", "true", "yes")
+
+
+def _remove_model(db_path: str) -> None:
+    for path in model_paths(db_path):
+        if os.path.lexists(path):
+            os.unlink(path)
+
+
 def fit_store(store: Store, **params: Any) -> dict[str, Any]:
-    """Fit the model on everything in `store` and save it beside the database."""
+    """Fit the model on everything in `store` and save it beside the database.
+
+    Personnummer are masked in the fitted texts (so no vocabulary entry holds one) unless
+    the database keeps personal data. Returns what was done; a failure to fit or to save
+    is {"fitted": False, "reason": one line}, never an exception."""
     t0 = time.perf_counter()
     unit_ids: list[int] = []
     texts: list[str] = []
     owners: list[int] = []
+    mask = None
+    if not keeps_personal_data(store):
+        from nlp_motioner.privacy import mask
     for unit_id, doc_id, text in store.iter_unit_texts():
         unit_ids.append(unit_id)
         owners.append(doc_id)
-        texts.append(text)
+        # The index holds "191212 1212" for 19121212-1212: the mask sees the space form too.
+        texts.append(mask(text) if mask is not None else text)
     generation = store.generation
     model = SemanticModel(**params)
     try:
         model.fit(unit_ids, texts)
+        model.save(store.path, generation=generation)
     except ValueError as exc:
-        for path in model_paths(store.path):
-            if os.path.exists(path):
-                os.unlink(path)
+        _remove_model(store.path)
         return {"fitted": False, "reason": str(exc)}
-    model.save(store.path, generation=generation)
+    except ModelError as exc:
+        return {"fitted": False, "reason": str(exc)}
     return {
         "fitted": True,
         "units": len(unit_ids),
@@ -210,7 +416,11 @@ def update_store(store: Store, *, max_folded: float = 0.2, **params: Any) -> dic
     is none yet, or when the folded-in units since the last fit exceed `max_folded` of all.
     """
     t0 = time.perf_counter()
-    loaded = SemanticModel.load(store.path)
+    try:
+        loaded = SemanticModel.load(store.path)
+    except ModelError:  # broken files: a refit replaces them (re-indexing repairs the model)
+        _remove_model(store.path)
+        loaded = None
     if loaded is None:
         return {**fit_store(store, **params), "mode": "fitted"}
     model, meta = loaded
@@ -231,7 +441,10 @@ def update_store(store: Store, *, max_folded: float = 0.2, **params: Any) -> dic
             vectors[new_rows[unit_id]] = model.transform_tokens(text.split())
     model.unit_ids_ = ids
     model.unit_vectors_ = vectors
-    model.save(store.path, generation=store.generation, folded=folded)
+    try:
+        model.save(store.path, generation=store.generation, folded=folded)
+    except ModelError as exc:
+        return {"fitted": False, "reason": str(exc), "mode": "folded"}
     return {
         "fitted": True,
         "mode": "folded",
