@@ -65,6 +65,9 @@ MOTION_CASES = {
 # A body's opinion under its own number whose text cites the case's § ("KS § 204,
 # 2025-09-24", the referral of motion 2025.446 KS).
 OPINION_CASES = {"2025.242 TEN": "2025.446 KS"}
+# A label that prints a number without its series, judged by reading to be that case (the
+# cykelplan styrdokument is tekniska nämnden's 2026.008).
+SAME_CASE = {"2026.008": "2026.008 TEN"}
 
 Unit = tuple[str, "int | None"]  # (path relative to the corpus, § or None)
 
@@ -86,6 +89,7 @@ class Truth:
         self._silver(corpus)
 
     def _add(self, unit: Unit, numbers: list[str], title: str | None = None) -> None:
+        numbers = [SAME_CASE.get(casenumber.normalize(n), n) for n in numbers]
         keys = {k for k in map(_key, numbers) if k}
         for number in numbers:
             linked = OPINION_CASES.get(casenumber.normalize(number))
@@ -361,9 +365,9 @@ def main() -> None:
         sets = make_queries(truth, store, corpus)
         methods = {
             "search": search_method(store, corpus),
-            "search keyword-only": search_method(store, corpus, semantic=False),
+            "search, LSA on all queries": search_method(store, corpus, semantic=True),
+            "search, no LSA": search_method(store, corpus, semantic=False),
             "search --units": search_method(store, corpus, units=True),
-            "search --units keyword-only": search_method(store, corpus, units=True, semantic=False),
             "similar (text probe)": similar_method(store, corpus),
             "plain FTS5 BM25": baseline(store, corpus),
         }

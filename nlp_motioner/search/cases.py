@@ -134,17 +134,6 @@ def documents_with_items(store: Store, document_ids: set[int]) -> set[int]:
     return out
 
 
-def _key_match(a: set[str], b: set[str]) -> bool:
-    """Keys of one case: equal, or one printed without the series the other has."""
-    if a & b:
-        return True
-    bare_a = {k for k in a if k.count(":") == 1}
-    bare_b = {k for k in b if k.count(":") == 1}
-    return any(k.split(":", 1)[1] in bare_a for k in b) or any(
-        k.split(":", 1)[1] in bare_b for k in a
-    )
-
-
 @dataclass
 class Group:
     """Units of one case among the hits, best first."""
@@ -155,35 +144,43 @@ class Group:
     cores: list[frozenset[str]] = field(default_factory=list)
 
 
+def _title_join(core: frozenset[str], group: Group) -> bool:
+    """A title names the group's matter: a core of 3+ stems that nearly matches one of the
+    group's (two-word cores such as "ekonomisk uppföljning" are too common to join on)."""
+    return len(core) >= 3 and any(len(c) >= 3 and same_title_case(core, c) for c in group.cores)
+
+
 def group_units(
     records: dict[int, dict[str, Any]],
     numbers: dict[int, list[str]],
     order: list[int],
     place: frozenset[str] = frozenset(),
 ) -> list[Group]:
-    """Hits (unit ids in rank order) grouped by case: units that share a case key are one
-    case; a unit without a number joins a case whose title names the same matter, and a
-    numbered unit joins such a title group. Groups keep the rank of their best unit."""
+    """Hits (unit ids in rank order) grouped by case; groups keep the rank of their best unit.
+
+    Units that carry the same case key are one case (a unit with two numbers joins both
+    cases into one). A unit without a number joins the first case whose title names the
+    same matter, and a numbered unit joins a group of such unnumbered units; a title never
+    joins two numbered cases, and a number printed without its series never joins a number
+    with one (another register may use the same digits)."""
     groups: list[Group] = []
     for uid in order:
-        rec = records[uid]
         keys = keys_of(numbers.get(uid, []))
-        core = title_core(rec.get("title"), place)
-        found: list[Group] = []
-        for g in groups:
-            if keys and g.keys:
-                if _key_match(keys, g.keys):
-                    found.append(g)
-            elif any(same_title_case(core, c) for c in g.cores):
-                found.append(g)
+        core = title_core(records[uid].get("title"), place)
+        if keys:
+            found = [g for g in groups if g.keys & keys]
+            if not found:
+                found = [g for g in groups if not g.keys and _title_join(core, g)][:1]
+        else:
+            found = [g for g in groups if _title_join(core, g)][:1]
         if not found:
             groups.append(Group([uid], set(keys), list(numbers.get(uid, [])), [core]))
             continue
         head = found[0]
-        for other in found[1:]:  # one unit may join two rows (a number of each): merge
+        for other in found[1:]:  # a unit with a number of each: one case
             head.units.extend(other.units)
             head.keys |= other.keys
-            head.numbers.extend(other.numbers)
+            head.numbers.extend(n for n in other.numbers if n not in head.numbers)
             head.cores.extend(other.cores)
             groups.remove(other)
         head.units.append(uid)
@@ -193,8 +190,11 @@ def group_units(
     return groups
 
 
-def case_units(store: Store, keys: set[str]) -> list[int]:
-    """Every unit stored under one of `keys` (a § item, or a document without § items)."""
+def case_units(store: Store, keys: set[str], *, exact: bool = False) -> list[int]:
+    """Every unit stored under one of `keys` (a § item, or a document without § items).
+
+    A key without series ("2025:446") finds the number in every series; with `exact`,
+    only numbers printed without a series (another register may use the same digits)."""
     units: list[int] = []
     for doc_id, item_id in lookup(store.conn, keys):
         if item_id is None:
@@ -209,7 +209,11 @@ def case_units(store: Store, keys: set[str]) -> list[int]:
             ).fetchone()
         if row is not None:
             units.append(row[0])
-    return list(dict.fromkeys(units))
+    units = list(dict.fromkeys(units))
+    if exact:
+        numbers = unit_numbers(store, units)
+        units = [u for u in units if keys_of(numbers[u]) & keys]
+    return units
 
 
 # Where each kind of paper stands in a case, for ordering papers of the same day.
