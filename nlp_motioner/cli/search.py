@@ -289,10 +289,13 @@ def similar_command(
         motioner similar corpus/seeds/001_57ee7757e7276fbf.txt
         motioner similar 12 --limit 5 --format jsonl
     """
+    from nlp_motioner.search.semantic import load_model, model_problem
     from nlp_motioner.search.similar import probe_for_document, similar
 
     store = open_readonly(db)
     try:
+        if load_model(store) is None:
+            fail(model_problem(store) or "no semantic model yet: run `motioner index` first")
         if os.path.lexists(target):
             if os.path.isdir(target):
                 fail(f"{_clean(target)}: is a directory, not a document")

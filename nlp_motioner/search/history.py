@@ -31,7 +31,7 @@ from nlp_motioner.store import Store
 from nlp_motioner.store.analyze import facet_token, stems
 from nlp_motioner.store.casekeys import keys_of
 
-__all__ = ["case_history", "case_summary", "collect_case", "linked_units"]
+__all__ = ["case_history", "case_summary", "collect_case", "linked_units", "cited_keys"]
 
 # Papers that open a case.
 OPENERS = {"motion", "initiativarende", "interpellation", "enkel_fraga", "medborgarforslag"}
@@ -103,6 +103,38 @@ def _cites_paragraph(text: str, paragraph: int, when: str) -> bool:
         if any(form in window for form in _date_forms(when)):
             return True
     return False
+
+
+def cited_keys(store: Store, text: str) -> set[str]:
+    """The cases `text` names: case numbers printed in it, and § items it cites with their
+    date ("kommunfullmäktige den 24 september 2025, § 204") that are in the database."""
+    keys: set[str] = set()
+    for m in _NUMBER_IN_TEXT.finditer(text):
+        found = casenumber.parse(m.group(0)) or casenumber.parse(m.group(0).rsplit(" ", 1)[0])
+        if found is not None:
+            keys.add(f"{found.series}:{found.key}" if found.series else found.key)
+    for m in re.finditer(r"§\s*(\d{1,4})(?!\d)", text):
+        window = " ".join(text[max(0, m.start() - 120) : m.end() + 120].lower().split())
+        for iso in re.findall(r"\b((?:19|20)\d{2}-\d{2}-\d{2})\b", window) + _long_dates(window):
+            for (number,) in store.conn.execute(
+                "SELECT c.diarienummer FROM items i JOIN case_numbers c ON c.item_id = i.id "
+                "WHERE i.paragraph = ? AND i.date = ?",
+                (int(m.group(1)), iso),
+            ):
+                keys |= keys_of([number])
+    return keys
+
+
+def _long_dates(text: str) -> list[str]:
+    """ISO forms of the dates written "24 september 2025" in `text`."""
+    out = []
+    for day, month, year in re.findall(r"\b(\d{1,2}) ([a-zåäö]+) ((?:19|20)\d{2})\b", text):
+        if month in _MONTHS:
+            try:
+                out.append(date(int(year), _MONTHS.index(month) + 1, int(day)).isoformat())
+            except ValueError:
+                continue
+    return out
 
 
 def _candidates(store: Store, expr: str, limit: int = 200) -> list[int]:

@@ -365,8 +365,10 @@ def keeps_personal_data(store: Store) -> bool:
 
 
 def _remove_model(db_path: str) -> None:
+    """Delete the model files (links and files only: a folder in their place is the user's,
+    and saving then fails with one line)."""
     for path in model_paths(db_path):
-        if os.path.lexists(path):
+        if os.path.lexists(path) and not os.path.isdir(path):
             os.unlink(path)
 
 

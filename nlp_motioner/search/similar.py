@@ -26,7 +26,7 @@ from nlp_motioner.search.cases import (
 )
 from nlp_motioner.search.filters import Filters
 from nlp_motioner.search.fts import allowed
-from nlp_motioner.search.history import collect_case
+from nlp_motioner.search.history import cited_keys, collect_case
 from nlp_motioner.search.hits import (
     SearchResult,
     mask_record,
@@ -165,7 +165,7 @@ def _other_cases(
     numbers = unit_numbers(store, list(recs))
     with_items = documents_with_items(store, {r["document_id"] for r in recs.values()})
     own_core = title_core(probe.title, place)
-    own_keys = keys_of(probe.diarienummer)
+    own_keys = keys_of(probe.diarienummer) | cited_keys(store, _opening(store, probe))
     # First pass: papers without the probe's number that name its matter in their title
     # (the motion and its replies) bring their numbers into the probe's case.
     for uid, rec in recs.items():
@@ -212,6 +212,21 @@ def _other_cases(
         rec["matched"] = "semantic"
         hits.append(rec)
     return hits, list(dict.fromkeys(left_out))
+
+
+# Where a paper names the matter it answers ("Kommunfullmäktige remitterade den 1 februari
+# 2024, § 10, motionen ...", "Begäran om yttrande (KS-2024-00511)"): its title and opening.
+OPENING_CHARS = 1000
+
+
+def _opening(store: Store, probe: Probe) -> str:
+    text = probe.text
+    if probe.document_id is not None:
+        row = store.conn.execute(
+            "SELECT text FROM documents WHERE id = ?", (probe.document_id,)
+        ).fetchone()
+        text = row[0] if row else text
+    return f"{probe.title or ''}\n{(text or '')[:OPENING_CHARS]}"
 
 
 def _weights(model: Any, tokens: list[str]) -> dict[str, float]:
