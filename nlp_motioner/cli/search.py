@@ -97,7 +97,10 @@ def _write_hits(hits: list[dict[str, Any]], fmt: str, output: str | None, kind: 
             return
         for n, h in enumerate(hits, 1):
             fh.write(f"{n}. {h['title']}\n")
-            meta = [h.get("date") or "no date", h.get("doc_type") or "?"]
+            papers = h.get("case_documents") or []
+            # An undated paper (a motion) leads with its case's first date.
+            when = h.get("date") or next((d["date"] for d in papers if d.get("date")), None)
+            meta = [when or "no date", h.get("doc_type") or "?"]
             if h.get("committee"):
                 meta.append("/".join(h["committee"]))
             outcome = h.get("outcome")

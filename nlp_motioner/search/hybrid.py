@@ -318,6 +318,7 @@ def _case_fields(store: Store, group: Group, recs: dict[int, dict[str, Any]], fn
                 "title",
                 "outcome",
                 "outcome_stage",
+                "document_id",
             )
         }
         paper["matched"] = uid in matched
