@@ -26,7 +26,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "search",
         "The history of one case in date order: motion, referrals, opinions, decisions.",
     ),
-    "serve": ("search", "Search and browse the corpus database in a web browser."),
+    "serve": ("serve", "Search and browse the corpus database in a web browser."),
     "eval": (
         "evaluate",
         "Evaluate tags against gold labels (LABELS.jsonl ...) and other evaluations.",

@@ -1,4 +1,4 @@
-"""`motioner search`, `similar`, `case`, `serve`: finding precedents in the corpus database.
+"""`motioner search`, `similar`, `case`: finding precedents in the corpus database.
 
 Arguments are decoded safely: text that is not valid UTF-8 (a filter value or a case
 number from an old archive's file name) becomes U+FFFD instead of an encoding error.
@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
-from typing import Any
 
 import click
 
-from nlp_motioner.cli.db import db_option, db_path, fail, open_readonly
+from nlp_motioner.cli.db import db_option, fail, open_readonly
 from nlp_motioner.cli.options import output_options, privacy_option
 from nlp_motioner.cli.output import CsvWriter, TableWriter, open_output, write_jsonl
+from nlp_motioner.cli.searchout import (
+    CASE_TABLE,
+    HIT_COLUMNS,
+    VIA,
+    case_summary_line,
+    clean,
+    notes,
+    write_hits,
+)
 
 
 def filter_options(fn):
@@ -47,109 +54,6 @@ def _filters(party, outcome, doc_type, body, organisation, date_from, date_to):
         date_from=date_from,
         date_to=date_to,
     )
-
-
-def _clean(text: str | None) -> str:
-    from nlp_motioner.search.filters import clean_text
-
-    return clean_text(text) or ""
-
-
-# -------------------------------------------------------------------------------- output
-HIT_COLUMNS = [
-    "score",
-    "matched",
-    "source",
-    "paragraph",
-    "title",
-    "doc_type",
-    "date",
-    "parties",
-    "outcome",
-    "outcome_stage",
-    "referral_bodies",
-    "organisation",
-    "diarienummer",
-    "snippet",
-]
-CASE_COLUMNS = ["case", "committee", "case_outcome", "case_outcome_stage", "case_outcome_date"]
-
-
-def _paper(d: dict[str, Any]) -> str:
-    where = f"§{d['paragraph']} " if d.get("paragraph") is not None else ""
-    what = d.get("outcome") or d.get("doc_type") or "?"
-    return f"{d.get('date') or 'undated'} {where}{what}"
-
-
-def _write_hits(hits: list[dict[str, Any]], fmt: str, output: str | None, kind: str) -> None:
-    with open_output(output) as fh:
-        if fmt == "jsonl":
-            for h in hits:
-                write_jsonl(fh, h)
-            return
-        if fmt == "csv":
-            extra = ["case_sources", "why"] if kind == "similar" else []
-            if hits and "case_documents" in hits[0]:
-                extra += [*CASE_COLUMNS, "case_documents"]
-            w = CsvWriter(fh, HIT_COLUMNS + extra)
-            for h in hits:
-                w.write(h)
-            return
-        for n, h in enumerate(hits, 1):
-            fh.write(f"{n}. {h['title']}\n")
-            papers = h.get("case_documents") or []
-            # An undated paper (a motion) leads with its case's first date.
-            when = h.get("date") or next((d["date"] for d in papers if d.get("date")), None)
-            meta = [when or "no date", h.get("doc_type") or "?"]
-            if h.get("committee"):
-                meta.append("/".join(h["committee"]))
-            outcome = h.get("outcome")
-            if outcome:
-                meta.append(f"{outcome} ({h.get('outcome_stage') or '?'})")
-            if h.get("parties"):
-                meta.append(", ".join(h["parties"]))
-            if h.get("referral_bodies"):
-                meta.append("bodies: " + ", ".join(h["referral_bodies"]))
-            fh.write("   " + " · ".join(meta) + "\n")
-            if "case_documents" in h:
-                _write_case_line(fh, h)
-            elif h.get("diarienummer"):
-                fh.write("   dnr " + ", ".join(h["diarienummer"][:3]) + "\n")
-            where = f"§{h['paragraph']} in " if h.get("paragraph") is not None else ""
-            fh.write(f"   {where}{h['source']}\n")
-            if "score" in h:
-                parts = f"score {h['score']:.3f} ({h.get('matched')}"
-                if h.get("bm25"):
-                    parts += f", bm25 {h['bm25']:.2f}"
-                if h.get("semantic") is not None:
-                    parts += f", semantic {h['semantic']:.2f}"
-                fh.write("   " + parts + ")\n")
-            if h.get("why"):
-                fh.write(f"   why: {h['why']}\n")
-            if h.get("snippet"):
-                fh.write("   " + h["snippet"] + "\n")
-            if h.get("case_sources"):
-                fh.write(f"   same case: {len(h['case_sources'])} more document(s)\n")
-            fh.write("\n")
-
-
-def _write_case_line(fh, h: dict[str, Any]) -> None:
-    papers = h.get("case_documents") or []
-    head = f"case {h['case']}" if h.get("case") else "no case number"
-    line = f"   {head} · {len(papers)} paper(s)"
-    if h.get("case_outcome"):
-        line += (
-            f" · final: {h['case_outcome']} ({h.get('case_outcome_stage') or '?'}"
-            f"{', ' + h['case_outcome_date'] if h.get('case_outcome_date') else ''})"
-        )
-    fh.write(line + "\n")
-    if len(papers) > 1:
-        fh.write("     " + "; ".join(_paper(d) for d in papers[:8]) + "\n")
-
-
-def _notes(notes: list[str]) -> None:
-    for note in notes:
-        click.echo(f"motioner: {_clean(note)}", err=True)
 
 
 # -------------------------------------------------------------------------------- search
@@ -202,7 +106,7 @@ def search_command(
     try:
         result = search(
             store,
-            _clean(query),
+            clean(query),
             _filters(party, outcome, doc_type, body, organisation, date_from, date_to),
             limit=limit,
             semantic=False if keyword_only else None,
@@ -211,8 +115,8 @@ def search_command(
         )
     finally:
         store.close()
-    _notes(result.notes)
-    _write_hits(result.hits, fmt, output, "search")
+    notes(result.notes)
+    write_hits(result.hits, fmt, output, "search")
     if not result.hits and fmt == "table":
         click.echo("no hits", err=True)
 
@@ -234,15 +138,15 @@ def _probe_for_file(store, target: str):
 
     source = os.path.normpath(target)
     row = store.conn.execute(
-        "SELECT id FROM documents WHERE source = ? LIMIT 1", (_clean(source),)
+        "SELECT id FROM documents WHERE source = ? LIMIT 1", (clean(source),)
     ).fetchone()
     if row is not None:
         return probe_for_document(store, row[0])
     if not _regular_file(source):
-        fail(f"{_clean(source)}: not a regular file")
+        fail(f"{clean(source)}: not a regular file")
     doc = next(iter(run([source], jobs=1, timeout=DEFAULT_TIMEOUT)))
     if doc.error:
-        fail(f"{_clean(source)}: {doc.error}")
+        fail(f"{clean(source)}: {doc.error}")
     row = store.conn.execute(
         "SELECT id FROM documents WHERE sha256 = ? LIMIT 1", (doc.sha256,)
     ).fetchone()
@@ -301,15 +205,15 @@ def similar_command(
             fail(model_problem(store) or "no semantic model yet: run `motioner index` first")
         if os.path.lexists(target):
             if os.path.isdir(target):
-                fail(f"{_clean(target)}: is a directory, not a document")
+                fail(f"{clean(target)}: is a directory, not a document")
             probe = _probe_for_file(store, target)
         elif target.isascii() and target.isdigit():
             number = int(target)
             probe = probe_for_document(store, number) if number < 2**63 else None
             if probe is None:
-                fail(f"no document with id {target} in {_clean(store.path)}")
+                fail(f"no document with id {target} in {clean(store.path)}")
         else:
-            fail(f"{_clean(target)}: no such file, and not a document id")
+            fail(f"{clean(target)}: no such file, and not a document id")
         result = similar(
             store,
             probe,
@@ -319,51 +223,11 @@ def similar_command(
         )
     finally:
         store.close()
-    _notes(result.notes)
-    _write_hits(result.hits, fmt, output, "similar")
+    notes(result.notes)
+    write_hits(result.hits, fmt, output, "similar")
 
 
 # -------------------------------------------------------------------------------- case
-CASE_TABLE = [
-    ("date", 10),
-    ("step", 8),
-    ("doc_type", 16),
-    ("§", 5),
-    ("outcome", 11),
-    ("stage", 8),
-    ("bodies", 24),
-    ("reserved", 8),
-    ("via", 5),
-    ("title", 50),
-    ("source", 44),
-]
-_VIA = {"diarienummer": "dnr", "reference": "ref", "title": "title"}
-
-
-def _case_summary_line(summary: dict[str, Any]) -> list[str]:
-    lines = []
-    if summary["referral_bodies"]:
-        lines.append("referred to: " + ", ".join(summary["referral_bodies"]))
-    if summary["opinions"]:
-        lines.append(
-            f"opinions: {len(summary['opinions'])} ("
-            + ", ".join(o["position"] for o in summary["opinions"])
-            + ")"
-        )
-    if summary["final_outcome"]:
-        line = f"final: {summary['final_outcome']} ({summary['final_stage']})"
-        if summary["decided"]:
-            line += f" decided {summary['decided']}"
-        lines.append(line)
-    else:
-        lines.append("final: no decision among the papers")
-    if summary["reservations"]:
-        lines.append("reservations: " + ", ".join(summary["reservations"]))
-    if summary["days_to_decision"] is not None:
-        lines.append(f"{summary['days_to_decision']} days from {summary['opened']} to the decision")
-    return lines
-
-
 @click.command("case")
 @click.argument("diarienummer")
 @db_option
@@ -395,7 +259,7 @@ def case_command(
     """
     from nlp_motioner.search.history import case_history, case_summary
 
-    number = _clean(diarienummer)
+    number = clean(diarienummer)
     store = open_readonly(db)
     try:
         records = case_history(
@@ -431,92 +295,14 @@ def case_command(
                 row["stage"] = rec.get("outcome_stage") or ""
                 row["bodies"] = rec.get("referral_bodies") or ""
                 row["reserved"] = rec.get("reservations") or ""
-                row["via"] = _VIA.get(rec.get("linked_by"), "")
+                row["via"] = VIA.get(rec.get("linked_by"), "")
                 table.write(row)
-            for line in _case_summary_line(summary):
+            for line in case_summary_line(summary):
                 fh.write(line + "\n")
-
-
-# -------------------------------------------------------------------------------- serve
-@click.command("serve")
-@db_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--datasette",
-    "use_datasette",
-    is_flag=True,
-    help="Browse the raw tables in Datasette instead (needs the `web` extra).",
-)
-@click.option(
-    "--metadata-only",
-    is_flag=True,
-    help="With --datasette: only write the Datasette metadata file and exit.",
-)
-@privacy_option
-def serve_command(db, port, host, use_datasette, metadata_only, keep_personal_data) -> None:
-    """Search and browse the corpus database in a web browser.
-
-    Opens a search page with the same Swedish analyzer and ranking as `motioner
-    search` (one row per case: title, date, committee, outcome; facets for
-    party, outcome, referral body, committee and type), a page per case with
-    its history, and links that open each source document. Personnummer are
-    masked unless --keep-personal-data. With --datasette, the raw tables in
-    Datasette instead (unmasked; needs pip install 'nlp_motioner[web]').
-
-    \b
-    Example:
-        motioner serve
-        motioner serve --db kommun.db --port 8080
-    """
-    path = db_path(db)
-    store = open_readonly(path)
-    store.close()
-    if use_datasette or metadata_only:
-        _datasette(path, host, port, metadata_only)
-        return
-    from nlp_motioner.web import serve
-
-    try:
-        serve(path, host=host, port=port, mask=not keep_personal_data)
-    except OSError as exc:
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
-
-
-def _datasette(path: str, host: str, port: int, metadata_only: bool) -> None:
-    from nlp_motioner.store.datasette import write_metadata
-
-    meta_path = write_metadata(path)
-    click.echo(f"metadata: {meta_path}", err=True)
-    if metadata_only:
-        return
-    try:
-        import datasette  # noqa: F401
-    except ImportError:
-        fail("Datasette is not installed: pip install 'nlp_motioner[web]'")
-    args = [
-        sys.executable,
-        "-m",
-        "datasette",
-        "serve",
-        path,
-        "--metadata",
-        meta_path,
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--setting",
-        "sql_time_limit_ms",
-        "5000",
-    ]
-    click.echo(f"serving {path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    os.execv(sys.executable, args)
 
 
 COMMANDS = [
     search_command,
     similar_command,
     case_command,
-    serve_command,
 ]
