@@ -51,8 +51,9 @@ def write_hits(hits: list[dict[str, Any]], fmt: str, output: str | None, kind: s
             fh.write(f"{n}. {h['title']}\n")
             papers = h.get("case_documents") or []
             # An undated paper (a motion) leads with its case's first date.
-            when = h.get("date") or next((d["date"] for d in papers if d.get("date")), None)
-            meta = [when or "no date", h.get("doc_type") or "?"]
+            first = next((d["date"] for d in papers if d.get("date")), None)
+            when = h.get("date") or (f"{first} (case)" if first else "no date")
+            meta = [when, h.get("doc_type") or "?"]
             if h.get("committee"):
                 meta.append("/".join(h["committee"]))
             outcome = h.get("outcome")
@@ -87,6 +88,8 @@ def write_hits(hits: list[dict[str, Any]], fmt: str, output: str | None, kind: s
 
 def write_case_line(fh, h: dict[str, Any]) -> None:
     papers = h.get("case_documents") or []
+    if not h.get("case") and len(papers) <= 1:
+        return  # a paper of its own: nothing to add
     head = f"case {h['case']}" if h.get("case") else "no case number"
     line = f"   {head} · {len(papers)} paper(s)"
     if h.get("case_outcome"):

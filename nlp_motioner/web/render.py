@@ -90,8 +90,9 @@ def row(r: dict[str, Any]) -> str:
     href = case_href(r["case"]) if r.get("case") else doc_href(r["document_id"])
     papers = r.get("case_documents") or []
     # An undated paper (a motion) leads with its case's first date.
-    when = r.get("date") or next((d["date"] for d in papers if d.get("date")), None)
-    meta = [e(when or "utan datum")]
+    first = next((d["date"] for d in papers if d.get("date")), None)
+    when = r.get("date") or (f"{first} (ärendet)" if first else "utan datum")
+    meta = [e(when)]
     if r.get("committee"):
         meta.append(e("/".join(r["committee"])))
     if r.get("referral_bodies"):

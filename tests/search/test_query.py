@@ -91,3 +91,26 @@ def test_repeated_terms_count_once():
     q = parse("skola skola skolor")
     assert q.match == '"skol"'
     assert parse("skola " * 3000).match == '"skol"'
+
+
+@pytest.fixture(scope="module")
+def many_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("many") / "many.db"
+    with Store(db) as store:
+        for i in range(300):
+            text = f"Beslut om motion nummer {i} i kommun {i % 7}. Kommunen beslutar om motionen."
+            store.put(Document(source=f"d{i}.txt", kind="text", text=text, tags=Tags()))
+    return db
+
+
+def test_a_query_past_its_time_budget_is_stopped_with_a_note(many_db):
+    stopped = search(many_db, "kommun OR beslut OR motion", semantic=False, budget=1e-9)
+    assert stopped.hits == [] and any("time budget" in n for n in stopped.notes)
+    assert search(many_db, "kommun OR beslut OR motion", semantic=False).hits
+
+
+def test_a_long_repeated_query_is_fast(many_db):
+    t0 = time.process_time()
+    result = search(many_db, "motion " * 2000 + " beslut", semantic=False)
+    assert time.process_time() - t0 < 2.0
+    assert result.hits and any("cut" in n for n in result.notes)
