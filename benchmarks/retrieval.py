@@ -397,6 +397,29 @@ def main() -> None:
                         if not any(truth.case_of(u) & keys for row in rows for u in row):
                             print(f"    miss: {q[:70]!r} -> {[row[0] for row in rows]}")
             print()
+        leaks, probes, hits = similar_leaks(truth, store, corpus)
+        print(
+            f"similar, own case left out: {probes} judged documents as probes, {hits} hits, "
+            f"{leaks} of them judged to the probe's own case"
+        )
+
+
+def similar_leaks(truth: Truth, store: Store, corpus: Path) -> tuple[int, int, int]:
+    """`similar ID` for every judged document with a case: hits of the probe's own case."""
+    from nlp_motioner.search import probe_for_document
+
+    leaks = probes = hits = 0
+    for doc_id, source in store.conn.execute("SELECT id, source FROM documents"):
+        unit = (_rel(source, corpus), None)
+        keys = {k for k in truth.cases.get(unit, set()) if not k.startswith("doc:")}
+        if not keys:
+            continue
+        probes += 1
+        for h in similar(store, probe_for_document(store, doc_id), limit=K).hits:
+            for u in _hit_units(h, corpus):
+                hits += 1
+                leaks += bool(truth.case_of(u) & keys)
+    return leaks, probes, hits
 
 
 if __name__ == "__main__":
