@@ -195,3 +195,27 @@ def test_the_vocabulary_holds_no_personnummer(tmp_path):
     assert "bygglov" in vocab
     kept = _pnr_store(tmp_path / "kept.db", keep=True)
     assert "19121212" in kept  # indexed --keep-personal-data: the user asked for it
+
+
+def test_motioner_index_repairs_a_broken_model(tmp_path, run_cli):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i, words in enumerate(
+        [
+            "lekplatser gungor sandlådor",
+            "badhus simbassäng bastu",
+            "vägar gator asfalt",
+            "skola lärare elever",
+        ]
+    ):
+        (folder / f"d{i}.txt").write_text(f"Motion om {words}. Vi föreslår {words}.\n" * 3)
+    db = tmp_path / "m.db"
+    args = ["index", str(folder), "--db", str(db), "--jobs", "1", "--timeout", "0"]
+    assert run_cli(*args).exit_code == 0
+    npz, js = model_paths(str(db))
+    open(js, "w").write("{")  # broken, and nothing changed since the last run
+    out = run_cli(*args)
+    assert out.exit_code == 0, out.output
+    assert "semantic model" in out.stdout and "Traceback" not in out.output
+    with Store(db, readonly=True) as store:
+        assert load_model(store) is not None

@@ -91,3 +91,25 @@ def test_invalid_utf8_in_a_case_number_is_one_line(case_db, run_cli):
     assert out.exit_code == 1 and isinstance(out.exception, SystemExit)
     assert "no documents with diarienummer" in out.stderr
     out.stderr.encode("utf-8")  # printable as strict UTF-8
+
+
+def test_a_new_file_is_read_in_a_worker_process(case_db_with_model, run_cli, tmp_path, monkeypatch):
+    import nlp_motioner.batch as batch
+
+    calls = []
+    real = batch.run
+
+    def spy(paths, **kwargs):
+        calls.append(kwargs)
+        return real(paths, **kwargs)
+
+    monkeypatch.setattr(batch, "run", spy)
+    path = tmp_path / "ny-motion.txt"
+    path.write_text(
+        "Motion om fler lekplatser för barnfamiljer i centrum\nVi vill ha gungor.", "utf-8"
+    )
+    out = run_cli("similar", str(path), "--db", str(case_db_with_model), "--format", "jsonl")
+    assert out.exit_code == 0, out.output
+    assert calls and calls[0]["jobs"] == 1 and calls[0]["timeout"]  # a worker, with a limit
+    sources = {json.loads(line)["source"] for line in out.stdout.splitlines()}
+    assert not sources & IN_CASE  # the same matter by title: its case is left out
