@@ -7,6 +7,7 @@ Used by `search` (one row per case), `similar` (never the probe's own case) and 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -40,22 +41,15 @@ def _title_words() -> tuple[tuple[str, ...], frozenset[str]]:
     return leads, frozenset(stems(" ".join(data["fillers"])))
 
 
-_PLACE_CACHE: dict[tuple[str, int], frozenset[str]] = {}
-
-
-def place_words(store: Store) -> frozenset[str]:
-    """Stems of the organisation names that recur in the database ("alingsås", "kommun"):
-    a title's place name does not tell one matter from another."""
-    key = (store.path, store.generation)
-    if key not in _PLACE_CACHE:
-        words: set[str] = set()
-        for (org,) in store.conn.execute(
-            "SELECT organisation FROM documents WHERE organisation IS NOT NULL "
-            "GROUP BY organisation HAVING COUNT(*) >= 2"
-        ):
+def place_words(records: Iterable[dict[str, Any]]) -> frozenset[str]:
+    """Stems of the organisation names of `records` ("alingsås", "kommun"): a title's place
+    name does not tell one matter from another. Taken from the records at hand, so no
+    query scans the whole database."""
+    words: set[str] = set()
+    for org in {r.get("organisation") for r in records}:
+        if org:
             words.update(stems(org))
-        _PLACE_CACHE[key] = frozenset(words)
-    return _PLACE_CACHE[key]
+    return frozenset(words)
 
 
 def title_core(title: str | None, extra: frozenset[str] = frozenset()) -> frozenset[str]:

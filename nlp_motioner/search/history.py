@@ -188,7 +188,7 @@ def linked_units(store: Store, records: list[dict[str, Any]], keys: set[str]) ->
 
 
 def _title_linked(store: Store, records: list[dict[str, Any]]) -> list[int]:
-    place = place_words(store)
+    place = place_words(records)
     cores = [c for c in {title_core(r["title"], place) for r in records} if len(c) >= 3]
     if not cores:
         return []

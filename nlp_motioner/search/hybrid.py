@@ -279,7 +279,7 @@ def _case_hits(store, scored, q, limit, fn, *, has_semantic) -> list[dict[str, A
             seen.add(key)
             order.append(uid)
     numbers = unit_numbers(store, order)
-    groups = group_units(recs, numbers, order, place_words(store))
+    groups = group_units(recs, numbers, order, place_words(recs.values()))
     hits = []
     for group in groups[:limit]:
         lead = group.units[0]

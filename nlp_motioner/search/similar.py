@@ -160,8 +160,8 @@ def similar(
 def _other_cases(
     store: Store, probe: Probe, cand: list[tuple[int, float]], limit: int
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    place = place_words(store)
     recs = unit_records(store, [u for u, _ in cand])
+    place = place_words(recs.values())
     numbers = unit_numbers(store, list(recs))
     with_items = documents_with_items(store, {r["document_id"] for r in recs.values()})
     own_core = title_core(probe.title, place)
