@@ -138,10 +138,14 @@ class Group:
     cores: list[frozenset[str]] = field(default_factory=list)
 
 
-def _title_join(core: frozenset[str], group: Group) -> bool:
-    """A title names the group's matter: a core of 3+ stems that nearly matches one of the
-    group's (two-word cores such as "ekonomisk uppföljning" are too common to join on)."""
-    return len(core) >= 3 and any(len(c) >= 3 and same_title_case(core, c) for c in group.cores)
+def _joinable(core: frozenset[str]) -> bool:
+    # Two-word cores such as "ekonomisk uppföljning" are too common to join on.
+    return len(core) >= 3
+
+
+@lru_cache(maxsize=8192)
+def _core(title: str | None, place: frozenset[str]) -> frozenset[str]:
+    return title_core(title, place)
 
 
 def group_units(
@@ -154,33 +158,56 @@ def group_units(
 
     Units that carry the same case key are one case (a unit with two numbers joins both
     cases into one). A unit without a number joins the first case whose title names the
-    same matter, and a numbered unit joins a group of such unnumbered units; a title never
-    joins two numbered cases, and a number printed without its series never joins a number
-    with one (another register may use the same digits)."""
+    same matter (a title core of 3+ stems that nearly matches), and a numbered unit joins a
+    group of such unnumbered units; a title never joins two numbered cases, and a number
+    printed without its series never joins a number with one (another register may use
+    the same digits)."""
     groups: list[Group] = []
+    # stem -> groups with a joinable core holding it: title joins look only there.
+    by_stem: dict[str, list[Group]] = {}
+
+    def title_match(core: frozenset[str], keyless_only: bool) -> Group | None:
+        if not _joinable(core):
+            return None
+        near = {id(g) for s in core for g in by_stem.get(s, ())}
+        for g in groups:
+            if id(g) in near and not (keyless_only and g.keys):
+                if any(same_title_case(core, c) for c in g.cores):
+                    return g
+        return None
+
     for uid in order:
         keys = keys_of(numbers.get(uid, []))
-        core = title_core(records[uid].get("title"), place)
+        core = _core(records[uid].get("title"), place)
         if keys:
             found = [g for g in groups if g.keys & keys]
             if not found:
-                found = [g for g in groups if not g.keys and _title_join(core, g)][:1]
+                match = title_match(core, keyless_only=True)
+                found = [match] if match else []
         else:
-            found = [g for g in groups if _title_join(core, g)][:1]
+            match = title_match(core, keyless_only=False)
+            found = [match] if match else []
         if not found:
-            groups.append(Group([uid], set(keys), list(numbers.get(uid, [])), [core]))
-            continue
-        head = found[0]
-        for other in found[1:]:  # a unit with a number of each: one case
-            head.units.extend(other.units)
-            head.keys |= other.keys
-            head.numbers.extend(n for n in other.numbers if n not in head.numbers)
-            head.cores.extend(other.cores)
-            groups.remove(other)
-        head.units.append(uid)
-        head.keys |= keys
-        head.numbers.extend(n for n in numbers.get(uid, []) if n not in head.numbers)
-        head.cores.append(core)
+            head = Group([uid], set(keys), list(numbers.get(uid, [])), [])
+            groups.append(head)
+        else:
+            head = found[0]
+            for other in found[1:]:  # a unit with a number of each: one case
+                head.units.extend(other.units)
+                head.keys |= other.keys
+                head.numbers.extend(n for n in other.numbers if n not in head.numbers)
+                for c in other.cores:
+                    head.cores.append(c)
+                    for s in c:
+                        by_stem.setdefault(s, []).append(head)
+                groups.remove(other)
+            head.units.append(uid)
+            head.keys |= keys
+            head.numbers.extend(n for n in numbers.get(uid, []) if n not in head.numbers)
+        if _joinable(core):
+            head.cores.append(core)
+            for s in core:
+                by_stem.setdefault(s, []).append(head)
     return groups
 
 
