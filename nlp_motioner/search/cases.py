@@ -15,7 +15,7 @@ from typing import Any
 from nlp_motioner._data import load_toml
 from nlp_motioner.store import Store
 from nlp_motioner.store.analyze import stems
-from nlp_motioner.store.casekeys import keys_of, lookup
+from nlp_motioner.store.casekeys import has_table, keys_of, lookup
 
 __all__ = [
     "title_core",
@@ -217,19 +217,28 @@ def case_units(store: Store, keys: set[str], *, exact: bool = False) -> list[int
     A key without series ("2025:446") finds the number in every series; with `exact`,
     only numbers printed without a series (another register may use the same digits)."""
     units: list[int] = []
-    for doc_id, item_id in lookup(store.conn, keys):
-        if item_id is None:
+    if has_table(store.conn):
+        wanted = sorted(keys)
+        marks = ", ".join("?" for _ in wanted)
+        units = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT u.id FROM case_keys k JOIN units u ON u.document_id = k.document_id "
+                f"AND u.item_id IS k.item_id WHERE k.key IN ({marks}) AND (k.item_id IS NOT "
+                "NULL OR NOT EXISTS (SELECT 1 FROM items i WHERE i.document_id = k.document_id))"
+                " ORDER BY u.id",
+                wanted,
+            )
+        ]
+    else:  # an old database opened read-only: the slow way, until the next `index`
+        for doc_id, item_id in lookup(store.conn, keys):
             row = store.conn.execute(
-                "SELECT id FROM units WHERE document_id = ? AND item_id IS NULL "
-                "AND NOT EXISTS (SELECT 1 FROM items i WHERE i.document_id = ?)",
-                (doc_id, doc_id),
+                "SELECT id FROM units WHERE document_id = ? AND item_id IS ? AND (item_id IS "
+                "NOT NULL OR NOT EXISTS (SELECT 1 FROM items i WHERE i.document_id = ?))",
+                (doc_id, item_id, doc_id),
             ).fetchone()
-        else:
-            row = store.conn.execute(
-                "SELECT id FROM units WHERE item_id = ?", (item_id,)
-            ).fetchone()
-        if row is not None:
-            units.append(row[0])
+            if row is not None:
+                units.append(row[0])
     units = list(dict.fromkeys(units))
     if exact:
         numbers = unit_numbers(store, units)

@@ -128,6 +128,40 @@ def _record_from_row(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
+_PAPER_SQL = """
+SELECT u.id, d.source, i.paragraph, COALESCE(i.doc_type, d.doc_type), COALESCE(i.date, d.date),
+       COALESCE(i.title, d.title), CASE WHEN u.item_id IS NULL THEN d.outcome ELSE i.outcome END,
+       CASE WHEN u.item_id IS NULL THEN d.outcome_stage ELSE i.outcome_stage END,
+       u.document_id, d.sha256
+FROM units u JOIN documents d ON d.id = u.document_id LEFT JOIN items i ON i.id = u.item_id
+"""
+_PAPER_FIELDS = (
+    "source",
+    "paragraph",
+    "doc_type",
+    "date",
+    "title",
+    "outcome",
+    "outcome_stage",
+    "document_id",
+    "sha256",
+)
+
+
+def paper_records(store: Store, unit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The few fields a case row lists for each of its papers (cheaper than unit_records)."""
+    ids = list(dict.fromkeys(int(u) for u in unit_ids))
+    out: dict[int, dict[str, Any]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in store.conn.execute(f"{_PAPER_SQL} WHERE u.id IN ({marks})", chunk):
+            rec = dict(zip(_PAPER_FIELDS, row[1:]))
+            rec["title"] = rec["title"] or _title_fallback(rec["source"])
+            out[row[0]] = rec
+    return out
+
+
 def unit_text(store: Store, rec: dict[str, Any]) -> str:
     """The original text of a unit: the § item's, or the whole document's."""
     if rec.get("item_id") is not None:

@@ -28,6 +28,7 @@ from nlp_motioner.search.hits import (
     mask_record,
     masker,
     open_store,
+    paper_records,
     prefer_items,
     unit_records,
 )
@@ -49,8 +50,18 @@ BUDGET_SECONDS = 10.0
 # A unit whose title holds the query's words as a phrase has its BM25 multiplied by this
 # (first five words of a title: MRR@10 0.873 -> 0.893 on the dev corpus; 1.5 and 2.5 tie).
 TITLE_PHRASE_BOOST = 1.5
-# Papers of a case listed in a case row.
+# Papers of a case listed in a case row, and what each says.
 CASE_PAPERS = 30
+PAPER_FIELDS = (
+    "source",
+    "paragraph",
+    "doc_type",
+    "date",
+    "title",
+    "outcome",
+    "outcome_stage",
+    "document_id",
+)
 # With semantic=None (the default) the LSA side joins only for queries of at least this
 # many words. Measured on the dev corpus (benchmarks/retrieval.py): LSA lifts paragraph
 # queries (MRR@10 0.979 -> 0.993) and lowers short title queries (first five words of a
@@ -300,7 +311,7 @@ def _case_fields(store: Store, group: Group, recs: dict[int, dict[str, Any]], fn
     members = list(group.units)
     if group.keys:
         members += [u for u in case_units(store, group.keys, exact=True) if u not in matched]
-    more = unit_records(store, [u for u in members if u not in recs])
+    more = paper_records(store, [u for u in members if u not in recs])
     papers = []
     seen: set[tuple[str, Any]] = set()
     for uid in members:
@@ -308,19 +319,7 @@ def _case_fields(store: Store, group: Group, recs: dict[int, dict[str, Any]], fn
         if r is None or (r["sha256"], r["paragraph"]) in seen:
             continue
         seen.add((r["sha256"], r["paragraph"]))
-        paper = {
-            k: r[k]
-            for k in (
-                "source",
-                "paragraph",
-                "doc_type",
-                "date",
-                "title",
-                "outcome",
-                "outcome_stage",
-                "document_id",
-            )
-        }
+        paper = {k: r[k] for k in PAPER_FIELDS}
         paper["matched"] = uid in matched
         papers.append(mask_record(paper, fn))
     papers.sort(key=sort_key)
