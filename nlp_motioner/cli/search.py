@@ -6,6 +6,7 @@ number from an old archive's file name) becomes U+FFFD instead of an encoding er
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 
@@ -24,8 +25,11 @@ from nlp_motioner.cli.searchout import (
     write_hits,
 )
 
+_FILTER_NAMES = ("party", "outcome", "doc_type", "body", "organisation", "date_from", "date_to")
+
 
 def filter_options(fn):
+    """The seven filter options, handed to the command as one `filters` (a Filters)."""
     opts = [
         click.option("--party", multiple=True, help="Party code, e.g. S or MP (repeatable)."),
         click.option("--outcome", multiple=True, help="bifall, avslag, besvarad, … (repeatable)."),
@@ -37,23 +41,17 @@ def filter_options(fn):
         ),
         click.option("--to", "date_to", metavar="DATE", help="On or before DATE (YYYY[-MM[-DD]])."),
     ]
+
+    @functools.wraps(fn)
+    def wrapper(**kwargs):
+        from nlp_motioner.search.filters import Filters
+
+        values = {name: kwargs.pop(name) for name in _FILTER_NAMES}
+        return fn(filters=Filters(**values), **kwargs)
+
     for opt in reversed(opts):
-        fn = opt(fn)
-    return fn
-
-
-def _filters(party, outcome, doc_type, body, organisation, date_from, date_to):
-    from nlp_motioner.search.filters import Filters
-
-    return Filters(
-        party=list(party),
-        outcome=list(outcome),
-        doc_type=list(doc_type),
-        body=list(body),
-        organisation=list(organisation),
-        date_from=date_from,
-        date_to=date_to,
-    )
+        wrapper = opt(wrapper)
+    return wrapper
 
 
 # -------------------------------------------------------------------------------- search
@@ -73,13 +71,7 @@ def _filters(party, outcome, doc_type, body, organisation, date_from, date_to):
 def search_command(
     query,
     db,
-    party,
-    outcome,
-    doc_type,
-    body,
-    organisation,
-    date_from,
-    date_to,
+    filters,
     limit,
     units,
     keyword_only,
@@ -107,7 +99,7 @@ def search_command(
         result = search(
             store,
             clean(query),
-            _filters(party, outcome, doc_type, body, organisation, date_from, date_to),
+            filters,
             limit=limit,
             semantic=False if keyword_only else None,
             mask=not keep_personal_data,
@@ -171,13 +163,7 @@ def _probe_for_file(store, target: str):
 def similar_command(
     target,
     db,
-    party,
-    outcome,
-    doc_type,
-    body,
-    organisation,
-    date_from,
-    date_to,
+    filters,
     limit,
     keep_personal_data,
     fmt,
@@ -217,7 +203,7 @@ def similar_command(
         result = similar(
             store,
             probe,
-            _filters(party, outcome, doc_type, body, organisation, date_from, date_to),
+            filters,
             limit=limit,
             mask=not keep_personal_data,
         )

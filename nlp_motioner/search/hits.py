@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,16 +74,20 @@ def unit_record(store: Store, unit_id: int) -> dict[str, Any] | None:
     return unit_records(store, [unit_id]).get(unit_id)
 
 
-def unit_records(store: Store, unit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The records of many units in one query each 500: {unit id: record}."""
+def _rows_of_units(store: Store, sql: str, unit_ids: Iterable[int]) -> Iterator[Any]:
+    """Rows of `sql` (which ends before its WHERE) for the units, 500 ids a query."""
     ids = list(dict.fromkeys(int(u) for u in unit_ids))
-    out: dict[int, dict[str, Any]] = {}
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         marks = ", ".join("?" for _ in chunk)
-        for row in store.conn.execute(f"{_UNIT_SQL} WHERE u.id IN ({marks})", chunk):
-            out[row["unit_id"]] = _record_from_row(row)
-    return out
+        yield from store.conn.execute(f"{sql} WHERE u.id IN ({marks})", chunk)
+
+
+def unit_records(store: Store, unit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The records of many units: {unit id: record}."""
+    return {
+        row["unit_id"]: _record_from_row(row) for row in _rows_of_units(store, _UNIT_SQL, unit_ids)
+    }
 
 
 def _json_list(value: str | None) -> list[Any]:
@@ -135,7 +139,7 @@ SELECT u.id, d.source, i.paragraph, COALESCE(i.doc_type, d.doc_type), COALESCE(i
        u.document_id, d.sha256
 FROM units u JOIN documents d ON d.id = u.document_id LEFT JOIN items i ON i.id = u.item_id
 """
-_PAPER_FIELDS = (
+PAPER_FIELDS = (
     "source",
     "paragraph",
     "doc_type",
@@ -150,15 +154,11 @@ _PAPER_FIELDS = (
 
 def paper_records(store: Store, unit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """The few fields a case row lists for each of its papers (cheaper than unit_records)."""
-    ids = list(dict.fromkeys(int(u) for u in unit_ids))
     out: dict[int, dict[str, Any]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.conn.execute(f"{_PAPER_SQL} WHERE u.id IN ({marks})", chunk):
-            rec = dict(zip(_PAPER_FIELDS, row[1:]))
-            rec["title"] = rec["title"] or _title_fallback(rec["source"])
-            out[row[0]] = rec
+    for row in _rows_of_units(store, _PAPER_SQL, unit_ids):
+        rec = dict(zip(PAPER_FIELDS, row[1:]))
+        rec["title"] = rec["title"] or _title_fallback(rec["source"])
+        out[row[0]] = rec
     return out
 
 

@@ -23,6 +23,7 @@ from nlp_motioner.search.cases import (
 from nlp_motioner.search.filters import Filters, clean_text
 from nlp_motioner.search.fts import QueryTimeout, allowed, impact_terms, rank, time_budget
 from nlp_motioner.search.hits import (
+    PAPER_FIELDS,
     SearchResult,
     add_snippet,
     mask_record,
@@ -50,18 +51,8 @@ BUDGET_SECONDS = 10.0
 # A unit whose title holds the query's words as a phrase has its BM25 multiplied by this
 # (first five words of a title: MRR@10 0.873 -> 0.893 on the dev corpus; 1.5 and 2.5 tie).
 TITLE_PHRASE_BOOST = 1.5
-# Papers of a case listed in a case row, and what each says.
+# Papers of a case listed in a case row.
 CASE_PAPERS = 30
-PAPER_FIELDS = (
-    "source",
-    "paragraph",
-    "doc_type",
-    "date",
-    "title",
-    "outcome",
-    "outcome_stage",
-    "document_id",
-)
 # With semantic=None (the default) the LSA side joins only for queries of at least this
 # many words. Measured on the dev corpus (benchmarks/retrieval.py): LSA lifts paragraph
 # queries (MRR@10 0.979 -> 0.993) and lowers short title queries (first five words of a
@@ -319,7 +310,7 @@ def _case_fields(store: Store, group: Group, recs: dict[int, dict[str, Any]], fn
         if r is None or (r["sha256"], r["paragraph"]) in seen:
             continue
         seen.add((r["sha256"], r["paragraph"]))
-        paper = {k: r[k] for k in PAPER_FIELDS}
+        paper = {k: r[k] for k in PAPER_FIELDS if k != "sha256"}
         paper["matched"] = uid in matched
         papers.append(mask_record(paper, fn))
     papers.sort(key=sort_key)

@@ -225,28 +225,25 @@ def _unique(nodes: list) -> list:
     return out
 
 
-def _and(nodes):
+def _flat(kind: str, nodes):
+    """Nodes joined by `kind` ("and" or "or"): nested joins of the same kind flattened,
+    repeats dropped, None for nothing, the node itself for one."""
     flat = []
     for n in nodes:
-        if n is None:
-            continue
-        flat.extend(n[1] if n[0] == "and" else [n])
+        if n is not None:
+            flat.extend(n[1] if n[0] == kind else [n])
     flat = _unique(flat)
     if not flat:
         return None
-    return flat[0] if len(flat) == 1 else ("and", flat)
+    return flat[0] if len(flat) == 1 else (kind, flat)
+
+
+def _and(nodes):
+    return _flat("and", nodes)
 
 
 def _or(nodes):
-    flat = []
-    for n in nodes:
-        if n is None:
-            continue
-        flat.extend(n[1] if n[0] == "or" else [n])
-    flat = _unique(flat)
-    if not flat:
-        return None
-    return flat[0] if len(flat) == 1 else ("or", flat)
+    return _flat("or", nodes)
 
 
 def _quote(s: str) -> str:
