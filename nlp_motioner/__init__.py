@@ -10,16 +10,33 @@ Data flows one way: read -> structure -> tag -> record -> store -> analyse.
 from __future__ import annotations
 
 import os
+import sys
+import types
 
 __version__ = "0.1.0"
 
-# The stage subpackages `read` and `tag` share their names with the public functions below.
-# Importing them first binds the names once; the function definitions then take the names
-# over, so `nlp_motioner.read(path)` is the function while `from nlp_motioner.read import
-# read_file` still reaches the subpackage through sys.modules.
-import nlp_motioner.read  # noqa: E402,F401
-import nlp_motioner.tag  # noqa: E402,F401
 from nlp_motioner.record import Document, Item, Section, Tags  # noqa: E402
+
+
+class _Package(types.ModuleType):
+    """The stage subpackages `read` and `tag` share their names with the public functions
+    below. Importing a subpackage binds its name on the package; this keeps the functions
+    bound instead, so `nlp_motioner.read(path)` is the function while `from
+    nlp_motioner.read import read_file` still reaches the subpackage through sys.modules.
+    The subpackages are then imported only when used (`motioner search` starts without the
+    reading and tagging pipeline)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if (
+            name in ("read", "tag")
+            and isinstance(value, types.ModuleType)
+            and name in self.__dict__
+        ):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = ["read", "tag", "Document", "Item", "Section", "Tags", "__version__"]
 

@@ -64,7 +64,8 @@ def normalize(text: str) -> str:
 
 def parse(text: str) -> CaseNumber | None:
     """Series, year and number of a case number in any common written form; None otherwise."""
-    value = _LABEL.sub("", normalize(text)).strip(" ,;()")
+    # Upper case: a series typed in lower case ("ks 2025.446") is the same series.
+    value = _LABEL.sub("", normalize(text)).strip(" ,;()").upper()
     for shape in _SHAPES:
         m = shape.fullmatch(value)
         if not m:

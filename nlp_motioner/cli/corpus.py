@@ -1,4 +1,4 @@
-"""`motioner index`, `search`, `similar`, `case`, `export`, `serve`: the corpus database."""
+"""`motioner index`, `export`: the corpus database (search commands: cli/search.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from nlp_motioner.cli.db import db_option, db_path, fail, open_readonly
 from nlp_motioner.cli.options import (
     batch_options,
     input_options,
@@ -22,78 +23,11 @@ from nlp_motioner.cli.options import (
 )
 from nlp_motioner.cli.output import (
     CsvWriter,
-    TableWriter,
     interruptible,
     open_output,
     surrogate_safe,
     write_jsonl,
 )
-
-DB_HELP = "Database file (default: $MOTIONER_DB, else motioner.db)."
-
-
-def db_option(fn):
-    return click.option(
-        "--db",
-        "db",
-        type=click.Path(dir_okay=False),
-        default=None,
-        help=DB_HELP,
-    )(fn)
-
-
-def _db_path(db: str | None) -> str:
-    from nlp_motioner.store import default_db_path
-
-    return db or default_db_path()
-
-
-def filter_options(fn):
-    opts = [
-        click.option("--party", multiple=True, help="Party code, e.g. S or MP (repeatable)."),
-        click.option("--outcome", multiple=True, help="bifall, avslag, besvarad, … (repeatable)."),
-        click.option("--type", "doc_type", multiple=True, help="Document type, e.g. motion."),
-        click.option("--body", multiple=True, help="Referral body (substring, repeatable)."),
-        click.option("--organisation", multiple=True, help="Organisation (substring)."),
-        click.option(
-            "--from", "date_from", metavar="DATE", help="On or after DATE (YYYY[-MM[-DD]])."
-        ),
-        click.option("--to", "date_to", metavar="DATE", help="On or before DATE (YYYY[-MM[-DD]])."),
-    ]
-    for opt in reversed(opts):
-        fn = opt(fn)
-    return fn
-
-
-def _filters(party, outcome, doc_type, body, organisation, date_from, date_to):
-    from nlp_motioner.search import Filters
-
-    return Filters(
-        party=list(party),
-        outcome=list(outcome),
-        doc_type=list(doc_type),
-        body=list(body),
-        organisation=list(organisation),
-        date_from=date_from,
-        date_to=date_to,
-    )
-
-
-def _fail(message: str) -> None:
-    click.echo(f"motioner: {message}", err=True)
-    sys.exit(2)
-
-
-def _open_readonly(db: str | None):
-    from nlp_motioner.store import SchemaError, Store
-
-    path = _db_path(db)
-    try:
-        return Store(path, readonly=True)
-    except (FileNotFoundError, SchemaError) as exc:
-        _fail(str(exc))
-    except Exception as exc:  # a file that is not SQLite at all
-        _fail(f"cannot open {path}: {exc}")
 
 
 # -------------------------------------------------------------------------------- index
@@ -133,11 +67,11 @@ def _personal_data_choice(store, keep: bool, path: str) -> None:
     if have in ("masked", "kept") and have != want:
         store.close()
         if have == "masked":
-            _fail(
+            fail(
                 f"{path} holds masked text; --keep-personal-data cannot be added to it "
                 "(index into a new database)"
             )
-        _fail(
+        fail(
             f"{path} was indexed with --keep-personal-data; give it again, or index into "
             "a new database to store masked text"
         )
@@ -208,22 +142,22 @@ def index_command(
 
     safe_streams()
     sigterm_as_interrupt()
-    path = _db_path(db)
+    path = db_path(db)
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
-        _fail(f"cannot create {path}: no such directory {parent}")
+        fail(f"cannot create {path}: no such directory {parent}")
     inputs = collect_inputs(paths, files_from, include, exclude)
     try:
         store = Store(path)
     except SchemaError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except sqlite3.DatabaseError as exc:
-        _fail(f"{path} is not a motioner database ({exc})")
+        fail(f"{path} is not a motioner database ({exc})")
     try:
         _personal_data_choice(store, keep_personal_data, path)
     except sqlite3.Error as exc:
         store.close()
-        _fail(f"cannot write to {path} ({exc})")
+        fail(f"cannot write to {path} ({exc})")
     counts = {"new": 0, "unchanged": 0, "replaced": 0, "failed": 0, "removed": 0}
     seen: set[str] = set()
     progress = Progress("files", len(inputs.files), quiet=quiet)
@@ -278,7 +212,7 @@ def index_command(
     except WorkerStartError as exc:  # no worker or Dask scheduler to run on: not a file's fault
         progress.close()
         store.close()
-        _fail(str(exc))
+        fail(str(exc))
     except KeyboardInterrupt:
         progress.close()
         done = sum(counts.values())
@@ -403,253 +337,6 @@ HIT_COLUMNS = [
 ]
 
 
-def _write_hits(hits: list[dict[str, Any]], fmt: str, output: str | None, kind: str) -> None:
-    with open_output(output) as fh:
-        if fmt == "jsonl":
-            for h in hits:
-                write_jsonl(fh, h)
-            return
-        if fmt == "csv":
-            w = CsvWriter(fh, HIT_COLUMNS + (["case_sources"] if kind == "similar" else []))
-            for h in hits:
-                w.write(h)
-            return
-        for n, h in enumerate(hits, 1):
-            where = f"§{h['paragraph']} in " if h.get("paragraph") is not None else ""
-            head = f"{n}. {h['title']}"
-            fh.write(head + "\n")
-            meta = [
-                h.get("doc_type") or "?",
-                h.get("date") or "no date",
-                ", ".join(h.get("parties") or []) or "-",
-            ]
-            outcome = h.get("outcome")
-            if outcome:
-                meta.append(f"{outcome} ({h.get('outcome_stage') or '?'})")
-            if h.get("referral_bodies"):
-                meta.append("bodies: " + ", ".join(h["referral_bodies"]))
-            if h.get("diarienummer"):
-                meta.append("dnr " + ", ".join(h["diarienummer"][:3]))
-            fh.write("   " + " · ".join(meta) + "\n")
-            fh.write(f"   {where}{h['source']}\n")
-            if "score" in h:
-                parts = f"score {h['score']:.3f} ({h.get('matched')}"
-                if h.get("bm25"):
-                    parts += f", bm25 {h['bm25']:.2f}"
-                if h.get("semantic") is not None:
-                    parts += f", semantic {h['semantic']:.2f}"
-                fh.write("   " + parts + ")\n")
-            if h.get("snippet"):
-                fh.write("   " + h["snippet"] + "\n")
-            if h.get("case_sources"):
-                fh.write(f"   same case: {len(h['case_sources'])} more document(s)\n")
-            fh.write("\n")
-
-
-def _notes(notes: list[str]) -> None:
-    for note in notes:
-        click.echo(f"motioner: {note}", err=True)
-
-
-# -------------------------------------------------------------------------------- search
-@click.command("search")
-@click.argument("query")
-@db_option
-@filter_options
-@click.option("-n", "--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--keyword-only", is_flag=True, help="BM25 only, without the semantic part.")
-@privacy_option
-@output_options(("table", "jsonl", "csv"), "table")
-def search_command(
-    query,
-    db,
-    party,
-    outcome,
-    doc_type,
-    body,
-    organisation,
-    date_from,
-    date_to,
-    limit,
-    keyword_only,
-    keep_personal_data,
-    fmt,
-    output,
-) -> None:
-    """Search documents and § items: BM25 over Swedish stems plus LSA similarity.
-
-    Words are AND-ed; use "quoted phrases", OR, NOT (or -word), parentheses and
-    prefix*. Each hit shows how it matched: keyword, semantic or both.
-
-    \b
-    Example:
-        motioner search nattvandring
-        motioner search "trygghet OR nattvandring" --party S --from 2018 --format jsonl
-    """
-    from nlp_motioner.search import search
-
-    store = _open_readonly(db)
-    try:
-        result = search(
-            store,
-            query,
-            _filters(party, outcome, doc_type, body, organisation, date_from, date_to),
-            limit=limit,
-            semantic=not keyword_only,
-            mask=not keep_personal_data,
-        )
-    finally:
-        store.close()
-    _notes(result.notes)
-    _write_hits(result.hits, fmt, output, "search")
-    if not result.hits and fmt == "table":
-        click.echo("no hits", err=True)
-
-
-# -------------------------------------------------------------------------------- similar
-@click.command("similar")
-@click.argument("target")
-@db_option
-@filter_options
-@click.option("-n", "--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@privacy_option
-@output_options(("table", "jsonl", "csv"), "table")
-def similar_command(
-    target,
-    db,
-    party,
-    outcome,
-    doc_type,
-    body,
-    organisation,
-    date_from,
-    date_to,
-    limit,
-    keep_personal_data,
-    fmt,
-    output,
-) -> None:
-    """Find precedents: the most similar other cases to a document.
-
-    TARGET is a file (indexed or not; a new file is read and tagged first) or a
-    document id from the database. Documents of the same case (same
-    diarienummer, the same matter in the title, or the same file) are left
-    out, and hits of one case are grouped.
-
-    \b
-    Example:
-        motioner similar corpus/seeds/001_57ee7757e7276fbf.txt
-        motioner similar 12 --limit 5 --format jsonl
-    """
-    from nlp_motioner.search import Probe, probe_for_document, similar
-
-    store = _open_readonly(db)
-    try:
-        probe = None
-        if os.path.exists(target):
-            source = os.path.normpath(target)
-            row = store.conn.execute(
-                "SELECT id FROM documents WHERE source = ? OR sha256 = ? LIMIT 1",
-                (source, _sha256_file(source)),
-            ).fetchone()
-            if row is not None:
-                probe = probe_for_document(store, row[0])
-            else:
-                from nlp_motioner.pipeline import process
-
-                doc = process(source)
-                if doc.error:
-                    _fail(f"{source}: {doc.error}")
-                tags = doc.tags
-                probe = Probe(
-                    text=f"{tags.title if tags and tags.title else ''} {doc.text}",
-                    title=tags.title if tags else None,
-                    diarienummer=list(tags.diarienummer) if tags else [],
-                    sha256=doc.sha256,
-                )
-        elif target.isdigit():
-            probe = probe_for_document(store, int(target))
-            if probe is None:
-                _fail(f"no document with id {target} in {store.path}")
-        else:
-            _fail(f"{target}: no such file, and not a document id")
-        result = similar(
-            store,
-            probe,
-            _filters(party, outcome, doc_type, body, organisation, date_from, date_to),
-            limit=limit,
-            mask=not keep_personal_data,
-        )
-    finally:
-        store.close()
-    _notes(result.notes)
-    _write_hits(result.hits, fmt, output, "similar")
-
-
-# -------------------------------------------------------------------------------- case
-CASE_TABLE = [
-    ("date", 10),
-    ("doc_type", 17),
-    ("§", 5),
-    ("outcome", 11),
-    ("outcome_stage", 8),
-    ("title", 56),
-    ("source", 60),
-]
-
-
-@click.command("case")
-@click.argument("diarienummer")
-@db_option
-@click.option("--no-title-links", is_flag=True, help="Only documents that carry the number.")
-@privacy_option
-@output_options(("table", "jsonl", "csv"), "table")
-def case_command(diarienummer, db, no_title_links, keep_personal_data, fmt, output) -> None:
-    """The history of one case in date order: motion, referral, opinions, proposal, decision.
-
-    Lists every document and § item that carries the diarienummer, with its
-    outcome; documents without a number whose title names the same matter (the
-    motion itself, usually) are added and marked "linked by title".
-
-    \b
-    Example:
-        motioner case "2025.319 KS"
-        motioner case "2025.319 KS" --format jsonl
-    """
-    from nlp_motioner.search import case_history
-
-    store = _open_readonly(db)
-    try:
-        records = case_history(
-            store, diarienummer, mask=not keep_personal_data, by_title=not no_title_links
-        )
-    finally:
-        store.close()
-    if not records:
-        click.echo(f"motioner: no documents with diarienummer {diarienummer!r}", err=True)
-        sys.exit(1)
-    with open_output(output) as fh:
-        if fmt == "jsonl":
-            for rec in records:
-                write_jsonl(fh, rec)
-        elif fmt == "csv":
-            w = CsvWriter(
-                fh,
-                [c for c in HIT_COLUMNS if c not in ("score", "matched", "snippet")]
-                + ["evidence", "linked_by"],
-            )
-            for rec in records:
-                w.write(rec)
-        else:
-            table = TableWriter(fh, CASE_TABLE)
-            for rec in records:
-                row = dict(rec)
-                row["§"] = f"§{rec['paragraph']}" if rec.get("paragraph") is not None else ""
-                if rec.get("linked_by") == "title":
-                    row["title"] = f"{rec['title']} (linked by title)"
-                table.write(row)
-
-
 # -------------------------------------------------------------------------------- export
 @click.command("export")
 @db_option
@@ -688,8 +375,8 @@ def export_command(db, table, no_text, keep_personal_data, fmt, output) -> None:
 
     safe_streams()
     if fmt == "parquet" and not output:
-        _fail("--format parquet needs -o FILE")
-    store = _open_readonly(db)
+        fail("--format parquet needs -o FILE")
+    store = open_readonly(db)
     click.echo(f"motioner: personal data in {store.path}: {store.personal_data}", err=True)
     columns = dict(TABLE_COLUMNS[table])
     if no_text:
@@ -714,108 +401,12 @@ def export_command(db, table, no_text, keep_personal_data, fmt, output) -> None:
                 for rec in rows:
                     w.write(rec)
     except (sqlite3.Error, OSError) as exc:
-        _fail(f"cannot export {table} ({exc})")
+        fail(f"cannot export {table} ({exc})")
     finally:
         store.close()
 
 
-# -------------------------------------------------------------------------------- serve
-def serve_args(path: str, meta_path: str, host: str, port: int, allow_sql: bool) -> list[str]:
-    """The Datasette command line: no arbitrary SQL, no database download, unless asked."""
-    args = [
-        sys.executable,
-        "-m",
-        "datasette",
-        "serve",
-        path,
-        "--metadata",
-        meta_path,
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--setting",
-        "sql_time_limit_ms",
-        "5000",
-    ]
-    if not allow_sql:
-        args += ["--setting", "default_allow_sql", "off", "--setting", "allow_download", "off"]
-    return args
-
-
-def _note_personal_data(meta_path: str, state: str, allow_sql: bool) -> None:
-    """Say on the front page whether the stored text is masked, and whether SQL is on."""
-    import json
-
-    with open(meta_path, encoding="utf-8") as fh:
-        meta = json.load(fh)
-    words = {
-        "masked": "Personnummer were masked before storage.",
-        "kept": "This database was indexed with --keep-personal-data: it holds personnummer.",
-    }.get(state, "Indexed before masking was recorded: personnummer may be stored as written.")
-    sql = "Arbitrary SQL is on (--allow-sql)." if allow_sql else "Arbitrary SQL is off."
-    meta["description"] = f"{meta.get('description', '')} {words} {sql}".strip()
-    if not allow_sql:
-        meta["allow_sql"] = False
-    tmp = meta_path + ".part"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(meta, fh, ensure_ascii=False, indent=2)
-    os.replace(tmp, meta_path)
-
-
-@click.command("serve")
-@db_option
-@click.option("--port", type=int, default=8001, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--metadata-only", is_flag=True, help="Only write the Datasette metadata file and exit."
-)
-@click.option(
-    "--allow-sql",
-    is_flag=True,
-    help="Allow arbitrary SQL queries and downloading the database file (off by default).",
-)
-def serve_command(db, port, host, metadata_only, allow_sql) -> None:
-    """Browse the corpus database in Datasette, with facets and full-text search.
-
-    Needs the optional `web` extra (pip install 'nlp_motioner[web]'). Writes
-    the metadata file (facets: party, outcome, doc type, referral body; search
-    configured) beside the database as DB.datasette.json and starts Datasette
-    on localhost, read-only, with arbitrary SQL and database download off
-    unless --allow-sql. The pages show what is stored: text indexed without
-    --keep-personal-data has its personnummer masked (the front page says so).
-
-    \b
-    Example:
-        motioner serve
-        motioner serve --db kommun.db --port 8080
-    """
-    from nlp_motioner.store.datasette import write_metadata
-
-    path = _db_path(db)
-    store = _open_readonly(path)
-    state = store.personal_data
-    store.close()
-    meta_path = write_metadata(path)
-    _note_personal_data(meta_path, state, allow_sql)
-    click.echo(f"metadata: {meta_path}", err=True)
-    click.echo(f"personal data: {state}; arbitrary SQL {'on' if allow_sql else 'off'}", err=True)
-    if metadata_only:
-        return
-    try:
-        import datasette  # noqa: F401
-    except ImportError:
-        _fail("Datasette is not installed: pip install 'nlp_motioner[web]'")
-    click.echo(f"serving {path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    args = serve_args(path, meta_path, host, port, allow_sql)
-    os.execv(sys.executable, args)
-
-
 COMMANDS = [
     index_command,
-    search_command,
-    similar_command,
-    case_command,
     export_command,
-    serve_command,
 ]

@@ -8,9 +8,6 @@ from typing import Any
 
 import click
 
-from nlp_motioner.batch import DEFAULT_TIMEOUT
-from nlp_motioner.read import DEFAULT_MAX_PAGES
-
 _CORES = os.cpu_count() or 1
 
 
@@ -61,6 +58,11 @@ def _set_profile(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 def batch_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--jobs, --ocr, --max-pages, --timeout and --profile: how each file is processed and limited."""
+    # Imported here, not at the top: commands that read no files (search, case) start
+    # without the pipeline.
+    from nlp_motioner.batch import DEFAULT_TIMEOUT
+    from nlp_motioner.read import DEFAULT_MAX_PAGES
+
     fn = click.option(
         "--profile",
         metavar="NAME|FILE.toml",

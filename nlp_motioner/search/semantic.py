@@ -2,29 +2,40 @@
 
 The model works on the same stemmed tokens as the full-text index. It is saved as two
 plain files (no pickle): ``<db>.lsa.npz`` (numpy arrays: idf, components, unit
-vectors; a document's vector is the normalized sum of its units') and ``<db>.lsa.json`` (vocabulary and parameters), and loaded with
-``allow_pickle=False``.
+vectors; a document's vector is the normalized sum of its units') and ``<db>.lsa.json``
+(vocabulary and parameters), and loaded with ``allow_pickle=False``.
+
+Loading checks everything before use (regular files, sizes, JSON types, array types,
+shapes and finite values, the pair's shared fit id): a file that fails is reported as one
+line with the advice to delete it and refit, and `index` refits it by itself. The
+vocabulary never holds a personnummer unless the database was indexed keeping personal
+data (`Store.personal_data` is "kept").
 """
 
 from __future__ import annotations
 
-import json
 import os
 import time
-import uuid
 from collections import Counter
 from typing import Any
 
 import numpy as np
 
+from nlp_motioner.search import modelfile
+from nlp_motioner.search.modelfile import ModelError, model_paths
 from nlp_motioner.store import Store
 from nlp_motioner.store.analyze import stems
 
-FORMAT_VERSION = 1
-
-
-def model_paths(db_path: str) -> tuple[str, str]:
-    return db_path + ".lsa.npz", db_path + ".lsa.json"
+__all__ = [
+    "SemanticModel",
+    "keeps_personal_data",
+    "ModelError",
+    "load_model",
+    "model_problem",
+    "fit_store",
+    "update_store",
+    "model_paths",
+]
 
 
 class SemanticModel:
@@ -109,61 +120,84 @@ class SemanticModel:
 
     # -- persistence ------------------------------------------------------------------------
     def save(self, db_path: str, *, generation: int, folded: int = 0) -> None:
-        npz_path, json_path = model_paths(db_path)
-        vocab = sorted(self.vocabulary_, key=self.vocabulary_.get)
-        # Both files carry the same id: a run killed between the two renames leaves a pair
-        # that `load` refuses instead of mixing a new matrix with an old vocabulary.
-        fit_id = uuid.uuid4().hex
-        tmp_npz = npz_path + ".part.npz"
-        np.savez(
-            tmp_npz,
-            idf=self.idf_,
-            components=self.components_,
-            unit_ids=self.unit_ids_,
-            unit_vectors=self.unit_vectors_,
-            fit_id=np.array(fit_id),
-        )
-        meta = {
-            "format": FORMAT_VERSION,
-            "fit_id": fit_id,
-            "generation": generation,
-            "folded": folded,
-            "n_components": int(self.components_.shape[0]),
-            "params": {
-                "n_components": self.n_components,
-                "min_df": self.min_df,
-                "max_df": self.max_df,
-                "max_features": self.max_features,
-                "random_state": self.random_state,
+        """Write the model beside `db_path`; ModelError (one line) when it cannot."""
+        modelfile.write(
+            db_path,
+            {
+                "idf": self.idf_,
+                "components": self.components_,
+                "unit_ids": self.unit_ids_,
+                "unit_vectors": self.unit_vectors_,
             },
-            "vocabulary": vocab,
-        }
-        tmp_json = json_path + ".part"
-        with open(tmp_json, "w", encoding="utf-8") as fh:
-            json.dump(meta, fh, ensure_ascii=False)
-        os.replace(tmp_npz, npz_path)
-        os.replace(tmp_json, json_path)
+            {
+                "generation": generation,
+                "folded": folded,
+                "n_components": int(self.components_.shape[0]),
+                "params": {
+                    "n_components": self.n_components,
+                    "min_df": self.min_df,
+                    "max_df": self.max_df,
+                    "max_features": self.max_features,
+                    "random_state": self.random_state,
+                },
+                "vocabulary": sorted(self.vocabulary_, key=self.vocabulary_.get),
+            },
+        )
 
     @classmethod
     def load(cls, db_path: str) -> tuple[SemanticModel, dict[str, Any]] | None:
-        """The saved model and its metadata, or None when there is none."""
-        npz_path, json_path = model_paths(db_path)
-        if not (os.path.exists(npz_path) and os.path.exists(json_path)):
+        """The saved model and its metadata; None when there is none.
+
+        Raises ModelError (one line, with advice) when a file is there but unusable."""
+        found = modelfile.read(db_path)
+        if found is None:
             return None
-        with open(json_path, encoding="utf-8") as fh:
-            meta = json.load(fh)
-        if meta.get("format") != FORMAT_VERSION:
-            return None
+        meta, vocab, arrays = found
         model = cls(**meta["params"])
-        with np.load(npz_path, allow_pickle=False) as data:
-            if "fit_id" not in data or str(data["fit_id"]) != meta.get("fit_id"):
-                return None
-            model.idf_ = data["idf"]
-            model.components_ = data["components"]
-            model.unit_ids_ = data["unit_ids"]
-            model.unit_vectors_ = data["unit_vectors"]
-        model.vocabulary_ = {t: i for i, t in enumerate(meta["vocabulary"])}
+        model.idf_ = arrays["idf"]
+        model.components_ = arrays["components"]
+        model.unit_ids_ = arrays["unit_ids"]
+        model.unit_vectors_ = arrays["unit_vectors"]
+        model.vocabulary_ = {t: i for i, t in enumerate(vocab)}
         return model, meta
+
+
+_MODEL_CACHE: dict[str, tuple[tuple, tuple[SemanticModel, dict[str, Any]] | None, str | None]] = {}
+
+
+def _signature(db_path: str) -> tuple:
+    out = []
+    for path in model_paths(db_path):
+        try:
+            st = os.stat(path)
+            out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
+def _cached(store: Store) -> tuple[tuple[SemanticModel, dict[str, Any]] | None, str | None]:
+    sig = _signature(store.path)
+    hit = _MODEL_CACHE.get(store.path)
+    if hit is None or hit[0] != sig:
+        try:
+            loaded, problem = SemanticModel.load(store.path), None
+        except ModelError as exc:
+            loaded, problem = None, str(exc)
+        hit = (sig, loaded, problem)
+        _MODEL_CACHE[store.path] = hit  # a broken pair is not reread on every query
+    return hit[1], hit[2]
+
+
+def load_model(store: Store) -> tuple[SemanticModel, dict[str, Any]] | None:
+    """The saved LSA model beside `store` (cached per file change); None when there is no
+    usable one (`model_problem` says why, when a file is there but broken)."""
+    return _cached(store)[0]
+
+
+def model_problem(store: Store) -> str | None:
+    """Why the model beside `store` cannot be used (one line with advice), or None."""
+    return _cached(store)[1]
 
 
 def _normalize(z: np.ndarray) -> np.ndarray:
@@ -172,26 +206,47 @@ def _normalize(z: np.ndarray) -> np.ndarray:
     return (z / norms).astype(np.float32)
 
 
+def keeps_personal_data(store: Store) -> bool:
+    """True when the database was indexed with --keep-personal-data (`Store.personal_data`)."""
+    return store.personal_data == "kept"
+
+
+def _remove_model(db_path: str) -> None:
+    """Delete the model files (links and files only: a folder in their place is the user's,
+    and saving then fails with one line)."""
+    for path in model_paths(db_path):
+        if os.path.lexists(path) and not os.path.isdir(path):
+            os.unlink(path)
+
+
 def fit_store(store: Store, **params: Any) -> dict[str, Any]:
-    """Fit the model on everything in `store` and save it beside the database."""
+    """Fit the model on everything in `store` and save it beside the database.
+
+    Personnummer are masked in the fitted texts (so no vocabulary entry holds one) unless
+    the database keeps personal data. Returns what was done; a failure to fit or to save
+    is {"fitted": False, "reason": one line}, never an exception."""
     t0 = time.perf_counter()
     unit_ids: list[int] = []
     texts: list[str] = []
     owners: list[int] = []
+    mask = None
+    if not keeps_personal_data(store):
+        from nlp_motioner.privacy import mask
     for unit_id, doc_id, text in store.iter_unit_texts():
         unit_ids.append(unit_id)
         owners.append(doc_id)
-        texts.append(text)
+        # The index holds "191212 1212" for 19121212-1212: the mask sees the space form too.
+        texts.append(mask(text) if mask is not None else text)
     generation = store.generation
     model = SemanticModel(**params)
     try:
         model.fit(unit_ids, texts)
+        model.save(store.path, generation=generation)
     except ValueError as exc:
-        for path in model_paths(store.path):
-            if os.path.exists(path):
-                os.unlink(path)
+        _remove_model(store.path)
         return {"fitted": False, "reason": str(exc)}
-    model.save(store.path, generation=generation)
+    except ModelError as exc:
+        return {"fitted": False, "reason": str(exc)}
     return {
         "fitted": True,
         "units": len(unit_ids),
@@ -210,7 +265,11 @@ def update_store(store: Store, *, max_folded: float = 0.2, **params: Any) -> dic
     is none yet, or when the folded-in units since the last fit exceed `max_folded` of all.
     """
     t0 = time.perf_counter()
-    loaded = SemanticModel.load(store.path)
+    try:
+        loaded = SemanticModel.load(store.path)
+    except ModelError:  # broken files: a refit replaces them (re-indexing repairs the model)
+        _remove_model(store.path)
+        loaded = None
     if loaded is None:
         return {**fit_store(store, **params), "mode": "fitted"}
     model, meta = loaded
@@ -231,7 +290,10 @@ def update_store(store: Store, *, max_folded: float = 0.2, **params: Any) -> dic
             vectors[new_rows[unit_id]] = model.transform_tokens(text.split())
     model.unit_ids_ = ids
     model.unit_vectors_ = vectors
-    model.save(store.path, generation=store.generation, folded=folded)
+    try:
+        model.save(store.path, generation=store.generation, folded=folded)
+    except ModelError as exc:
+        return {"fitted": False, "reason": str(exc), "mode": "folded"}
     return {
         "fitted": True,
         "mode": "folded",

@@ -24,6 +24,7 @@ from typing import Any
 
 from nlp_motioner.record import Document, Item, Tags
 from nlp_motioner.store.analyze import analyzer_id, facet_text, fts_values
+from nlp_motioner.store.casekeys import insert_keys as insert_case_keys
 from nlp_motioner.store.schema import CURRENT_VERSION, SchemaError, migrate
 
 __all__ = [
@@ -378,7 +379,16 @@ def _document_values(doc: Document, tags: Tags, source: str, sha: str) -> dict[s
 
 def _delete_children(conn: sqlite3.Connection, doc_id: int) -> None:
     # Explicit deletes (not only ON DELETE CASCADE) so the FTS triggers fire in order.
-    for table in ("units", "case_numbers", "parties", "referral_bodies", "sections", "items"):
+    for table in (
+        "units",
+        "case_numbers",
+        "case_keys",
+        "reservations",
+        "parties",
+        "referral_bodies",
+        "sections",
+        "items",
+    ):
         conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
 
 
@@ -397,6 +407,11 @@ def _insert_lists(conn: sqlite3.Connection, doc_id: int, item_id: int | None, ta
                 "VALUES (?, ?, ?, ?)",
                 (doc_id, item_id, number, norm),
             )
+    insert_case_keys(conn, doc_id, item_id, tags.diarienummer)
+    conn.executemany(
+        "INSERT INTO reservations(document_id, item_id, party) VALUES (?, ?, ?)",
+        [(doc_id, item_id, p) for p in dict.fromkeys(tags.reservations or [])],
+    )
     conn.executemany(
         "INSERT INTO parties(document_id, item_id, party) VALUES (?, ?, ?)",
         [(doc_id, item_id, p) for p in dict.fromkeys(tags.parties)],

@@ -7,6 +7,7 @@ new schema change as a new entry at the end of MIGRATIONS; never edit an applied
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 TOKENIZE = "tokenize='unicode61 remove_diacritics 0'"
@@ -161,9 +162,39 @@ CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
 END;
 """
 
-# (version, description, SQL script)
-MIGRATIONS: list[tuple[int, str, str]] = [
+_V2 = """
+-- Every key a case number is found under (casenumber.match_keys: "2025:446" and, with a
+-- series, "KS:2025:446"), so any written form of a number reaches the same rows.
+CREATE TABLE case_keys (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+    key TEXT NOT NULL
+);
+CREATE INDEX case_keys_key ON case_keys(key);
+CREATE INDEX case_keys_document ON case_keys(document_id);
+
+-- Party codes that reserved against a decision (Tags.reservations), for case histories.
+CREATE TABLE reservations (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+    party TEXT NOT NULL
+);
+CREATE INDEX reservations_document ON reservations(document_id);
+"""
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    from nlp_motioner.store.casekeys import backfill
+
+    for statement in _statements(_V2):
+        conn.execute(statement)
+    backfill(conn)  # the numbers already stored get their keys at once
+
+
+# (version, description, SQL script or a function run inside the migration's transaction)
+MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = [
     (1, "documents, items, sections, case numbers, parties, referral bodies, FTS5", _V1),
+    (2, "case keys (every written form of a case number), reservations", _v2),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]
@@ -199,9 +230,12 @@ def migrate(conn: sqlite3.Connection) -> int:
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
-            # executescript would commit on its own; run statement by statement instead.
-            for statement in _statements(script):
-                conn.execute(statement)
+            if callable(script):
+                script(conn)
+            else:
+                # executescript would commit on its own; run statement by statement instead.
+                for statement in _statements(script):
+                    conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_version(version, description, applied_at) VALUES (?, ?, ?)",
                 (version, description, _now()),

@@ -113,7 +113,7 @@ def test_web_view_serves_no_number_and_refuses_sql(planted):
     _, db = planted
     port = _free_port()
     proc = subprocess.Popen(
-        [str(MOTIONER), "serve", "--db", str(db), "--port", str(port)],
+        [str(MOTIONER), "serve", "--datasette", "--db", str(db), "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -158,7 +158,7 @@ def test_web_view_serves_no_number_and_refuses_sql(planted):
 
 
 def test_serve_allows_sql_only_when_asked(planted):
-    from nlp_motioner.cli.corpus import serve_args
+    from nlp_motioner.cli.serve import serve_args
 
     off = serve_args("x.db", "m.json", "127.0.0.1", 8001, allow_sql=False)
     assert "default_allow_sql" in off and off[off.index("default_allow_sql") + 1] == "off"

@@ -31,8 +31,23 @@ def jsonl(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]
 
 
-def test_nattvandring_finds_the_motion_and_its_replies_first(corpus_db, run_cli):
+def test_nattvandring_finds_its_case_first_with_the_motion_and_replies(corpus_db, run_cli):
     result = run_cli("search", "nattvandring", "--db", str(corpus_db), "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    rows = jsonl(result.stdout)
+    assert rows[0]["case"] == NATTVANDRING_CASE
+    papers = [d["source"] for d in rows[0]["case_documents"]]
+    assert all("nattvandr" in s for s in papers), papers
+    assert any("/motion-" in s for s in papers)  # the motion itself, linked by title
+    assert sum("svar-pa-motion" in s for s in papers) >= 2  # the replies
+    cases = [r["case"] for r in rows if r["case"]]
+    assert len(cases) == len(set(cases))  # one row per case
+
+
+def test_nattvandring_units_are_the_motion_and_its_replies_first(corpus_db, run_cli):
+    result = run_cli(
+        "search", "nattvandring", "--units", "--db", str(corpus_db), "--format", "jsonl"
+    )
     assert result.exit_code == 0, result.output
     hits = jsonl(result.stdout)
     top = [h["source"] for h in hits[:4]]
@@ -158,7 +173,10 @@ def test_filters(corpus_db):
 def test_case_lists_the_documents_in_date_order_with_outcomes(corpus_db, run_cli):
     result = run_cli("case", NATTVANDRING_CASE, "--db", str(corpus_db), "--format", "jsonl")
     assert result.exit_code == 0, result.output
-    recs = jsonl(result.stdout)
+    lines = jsonl(result.stdout)
+    assert lines[-1]["record"] == "summary" and lines[-1]["case"] == NATTVANDRING_CASE
+    recs = [r for r in lines if r["record"] == "entry"]
+    assert len(recs) == len(lines) - 1
     by_number = [r for r in recs if r["linked_by"] == "diarienummer"]
     assert len(by_number) >= 3
     assert all("nattvandr" in r["source"] for r in recs)
@@ -245,7 +263,7 @@ def test_search_lists_a_protocol_extract_once(corpus_db):
 def test_facet_tokens_and_row_checks_agree(corpus_db, monkeypatch, filters):
     """Filters run inside FTS5 (facet tokens, for many matches) or row by row (few
     matches); both must give the same hits."""
-    import nlp_motioner.search as search_module
+    import nlp_motioner.search.fts as search_module
     from nlp_motioner.search import fts_only
 
     with Store(corpus_db, readonly=True) as store:
@@ -265,7 +283,7 @@ def test_impact_shortcut_keeps_bm25_and_the_best_hits(corpus_db, monkeypatch, qu
     """A one-word query over many matches is ranked over its high-impact units first
     (search._impact_first). Forced on the small corpus, it must return true matches with
     their exact BM25 scores, and the same best hit as ranking every match."""
-    import nlp_motioner.search as search_module
+    import nlp_motioner.search.fts as search_module
     from nlp_motioner.search import fts_only
 
     with Store(corpus_db, readonly=True) as store:
@@ -284,6 +302,8 @@ def test_impact_shortcut_keeps_bm25_and_the_best_hits(corpus_db, monkeypatch, qu
         monkeypatch.setattr(search_module, "_impact_first", spy)
         fast = fts_only(store, query, filters, limit=3)
     assert used, "the shortcut was not tried"
+    if not filters.any():  # unfiltered, the small corpus has enough units in a tier
+        assert any(used), "the shortcut never applied"
     if not exact:
         assert fast == []
         return
