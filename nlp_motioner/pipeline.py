@@ -20,6 +20,7 @@ def process(
     ocr: bool = False,
     max_pages: int | None = DEFAULT_MAX_PAGES,
     do_tag: bool = True,
+    do_topics: bool = True,
 ) -> Document:
     doc = read_file(path, ocr=ocr, max_pages=max_pages)
     if doc.error:
@@ -27,4 +28,10 @@ def process(
     structure(doc)
     if do_tag:
         tag(doc)
+        if do_topics:
+            # The analyse stage's per-unit part: CAP topic and procedural flag per document
+            # and § item (imported here so that `read` does not load scikit-learn).
+            from nlp_motioner.topics import annotate
+
+            annotate(doc)
     return doc

@@ -578,7 +578,14 @@ def _flush_parquet(batch, writer, tmp, pa, pq):
         fields = []
         for f in table.schema:  # a column that is all null in the first batch: string
             if pa.types.is_null(f.type):
-                f = f.with_type(pa.list_(pa.string()) if f.name in _LISTS else pa.string())
+                typed = {
+                    "cap_topic": pa.int64(),
+                    "cap_score": pa.float64(),
+                    "procedural": pa.bool_(),
+                }
+                f = f.with_type(
+                    pa.list_(pa.string()) if f.name in _LISTS else typed.get(f.name, pa.string())
+                )
             fields.append(f)
         table = pa.Table.from_pylist(batch, schema=pa.schema(fields))
     if writer is None:

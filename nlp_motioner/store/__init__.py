@@ -302,6 +302,9 @@ def _document_values(doc: Document, tags: Tags, source: str, sha: str) -> dict[s
         "outcome": tags.outcome,
         "outcome_stage": tags.outcome_stage,
         "evidence": tags.evidence,
+        "cap_topic": tags.cap_topic,
+        "cap_score": tags.cap_score,
+        "procedural": tags.procedural,
         "metadata": _json(doc.metadata or {}),
         "text": doc.text or "",
         "indexed_at": _now(),
@@ -450,7 +453,8 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags:
         cur = conn.execute(
             'INSERT INTO items(document_id, paragraph, title, page, start, "end", doc_type, '
             "date, organisation, diarienummer, parties, referral_bodies, outcome, "
-            "outcome_stage, evidence, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "outcome_stage, evidence, cap_topic, cap_score, procedural, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc_id,
                 item.paragraph,
@@ -467,6 +471,9 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags:
                 it.outcome,
                 it.outcome_stage,
                 it.evidence,
+                it.cap_topic,
+                it.cap_score,
+                it.procedural,
                 body,
             ),
         )
@@ -518,14 +525,16 @@ def _table_sql(table: str, text: bool) -> str:
     if table == "documents":
         cols = (
             "id, source, sha256, kind, page_count, doc_type, title, date, organisation, "
-            "diarienummer, parties, referral_bodies, outcome, outcome_stage, evidence, indexed_at"
+            "diarienummer, parties, referral_bodies, outcome, outcome_stage, evidence, "
+            "cap_topic, cap_score, procedural, indexed_at"
         )
         return f"SELECT {cols}{', text' if text else ''} FROM documents ORDER BY id"
     if table == "items":
         cols = (
             'i.id, i.document_id, d.source, i.paragraph, i.title, i.page, i.start, i."end", '
             "COALESCE(i.doc_type, d.doc_type) AS doc_type, i.date, i.organisation, "
-            "i.diarienummer, i.parties, i.referral_bodies, i.outcome, i.outcome_stage, i.evidence"
+            "i.diarienummer, i.parties, i.referral_bodies, i.outcome, i.outcome_stage, i.evidence, "
+            "i.cap_topic, i.cap_score, i.procedural"
         )
         return (
             f"SELECT {cols}{', i.text' if text else ''} FROM items i "
@@ -558,6 +567,8 @@ def iter_rows(
             for col in _LIST_COLUMNS:
                 if col in rec and isinstance(rec[col], str):
                     rec[col] = json.loads(rec[col])
+            if rec.get("procedural") is not None:  # SQLite keeps the flag as 0/1
+                rec["procedural"] = bool(rec["procedural"])
             if masker is not None:
                 for col in _TEXT_COLUMNS:
                     if isinstance(rec.get(col), str):
