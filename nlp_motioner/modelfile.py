@@ -26,6 +26,7 @@ __all__ = [
     "read_json",
     "read_npz",
     "check_fields",
+    "check_params",
     "write_model",
 ]
 
@@ -179,6 +180,45 @@ def check_fields(
         if not ok or (isinstance(value, float) and not math.isfinite(value)):
             raise _refuse(Path(path), f"key {key!r} has the wrong type or value", advice)
     return meta
+
+
+def _like(value: Any, default: Any) -> bool:
+    """Does a saved parameter value have the kind of the estimator's default?"""
+    number = (int, float)
+    if isinstance(value, bool) or isinstance(default, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    if default is None:
+        return value is None or isinstance(value, (number, str))
+    if isinstance(default, number):
+        return isinstance(value, number)
+    if isinstance(default, str):
+        return isinstance(value, (str, int))  # "auto" or a number
+    if isinstance(default, (tuple, list)):
+        return isinstance(value, list) and all(
+            isinstance(v, number) and not isinstance(v, bool) for v in value
+        )
+    return False
+
+
+def check_params(
+    params: Mapping[str, Any],
+    defaults: Mapping[str, Any],
+    *,
+    path: str | os.PathLike[str],
+    advice: str,
+) -> dict[str, Any]:
+    """The saved parameters that the estimator knows, each checked against its default's kind."""
+    out = {}
+    for key, default in defaults.items():
+        if key not in params:
+            continue
+        if not _like(params[key], default):
+            raise _refuse(Path(path), f"parameter {key!r} has the wrong type", advice)
+        value = params[key]
+        out[key] = tuple(value) if isinstance(default, tuple) else value
+    return out
 
 
 def write_model(

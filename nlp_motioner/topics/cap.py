@@ -31,6 +31,7 @@ from sklearn.svm import LinearSVC
 from nlp_motioner.modelfile import (
     ModelFileError,
     check_fields,
+    check_params,
     library_versions,
     read_json,
     read_npz,
@@ -269,16 +270,11 @@ class CapClassifier(ClassifierMixin, BaseEstimator):
             raise ModelFileError(
                 f"{folder / MODEL_NPZ}: arrays do not fit {jpath.name}; delete it and refit ({ADVICE})"
             )
-        params = {k: v for k, v in meta["params"].items() if k in cls().get_params()}
-        try:
-            model = cls(**params)
-            model.features_ = model._features().restore(
-                meta["vocabulary"], arrays["idf"], meta["lexicon"], meta["committee_rules"]
-            )
-        except (TypeError, ValueError) as exc:
-            raise ModelFileError(
-                f"{jpath}: unusable parameters ({exc}); delete it and refit ({ADVICE})"
-            ) from None
+        params = check_params(meta["params"], cls().get_params(), path=jpath, advice=ADVICE)
+        model = cls(**params)
+        model.features_ = model._features().restore(
+            meta["vocabulary"], arrays["idf"], meta["lexicon"], meta["committee_rules"]
+        )
         model.classes_ = np.array(meta["classes"], dtype=np.int64)
         model.coef_ = arrays["coef"]
         model.intercept_ = arrays["intercept"]

@@ -21,7 +21,10 @@ CapInput = dict[str, Any]  # {"title": str, "decision": str, "body": str, "commi
 # " - Amanda Andersson (MP)", " – Heidi Hankanen Ängberg (C) med flera": the initiators at the
 # end of a motion's title say who, not what about.
 _INITIATORS = re.compile(
-    r"\s+[-–—]\s*[A-ZÅÄÖ][\w.-]*(?:\s+[\wÅÄÖåäö.-]+){0,4}\s*\([A-ZÅÄÖ]{1,4}\).*$", re.S
+    # A dash, then a person's name (two or more capitalised words) and a party code in
+    # brackets; "Motion (M) Centrum för ..." is a party's motion, not a list of names.
+    r"\s+[-–—]\s*[A-ZÅÄÖ][\w.-]*(?:\s+[A-ZÅÄÖ][\w.-]*){1,4}\s*\([A-ZÅÄÖ]{1,4}\).*$",
+    re.S,
 )
 # A body's name: "Kommunstyrelsen", "Barn- och ungdomsnämnden", "tekniska nämnden",
 # "Kommunstyrelsens arbetsutskott", "kommunfullmäktige". The generic "nämnden" alone is left out.

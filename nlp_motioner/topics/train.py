@@ -161,6 +161,9 @@ def evaluate_cap(
         "cv_cpu_seconds": round(cpu, 1),
         "predictions": pred,
         "labels": y,
+        "proba": proba,
+        "classes": classes,
+        "recurring": recurring,
     }
 
 
@@ -187,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     pairs = load_labelled_cases(args.cases, args.labels)
     scores = evaluate_cap(pairs)
-    for key in ("predictions", "labels", "curve"):
+    for key in ("predictions", "labels", "curve", "proba", "classes", "recurring"):
         scores.pop(key)
     model = train_cap(pairs)
     model.save(
