@@ -28,18 +28,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from nlp_motioner.modelfile import (
-    ModelFileError,
-    check_fields,
-    check_params,
-    library_versions,
-    read_json,
-    read_npz,
-    write_model,
-)
+from nlp_motioner.themes.cap import cap_inputs, default_cap_model, unit_cap, unsure_to_zero
 from nlp_motioner.themes.model import LemmaText, ThemeClusterer, slugify
+from nlp_motioner.themes.persist import FORMAT_VERSION, IncompatibleModelError, versions
 from nlp_motioner.themes.trends import trends as _trends
 from nlp_motioner.themes.units import UNIT_FIELDS
 
@@ -52,16 +44,8 @@ __all__ = [
     "fit_themes",
 ]
 
-FORMAT_VERSION = 2
 MATCH_MIN = 0.3
-MODEL_JSON = "themes.json"
-MODEL_NPZ = "themes.npz"
-ADVICE = "`motioner themes fit` writes a new one"
 Progress = Callable[[int, int | None], None]
-
-
-class IncompatibleModelError(ModelFileError):
-    """A saved theme model that this version cannot use (the message says what to do)."""
 
 
 def corpus_hash(units: Sequence[dict[str, Any]]) -> str:
@@ -76,10 +60,6 @@ def _year(date: Any) -> int | None:
     if isinstance(date, str) and len(date) >= 4 and date[:4].isdigit():
         return int(date[:4])
     return None
-
-
-def _versions() -> dict[str, str]:
-    return {**library_versions(), "format": str(FORMAT_VERSION)}
 
 
 def _signature_cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -117,32 +97,6 @@ def _assign_ids(themes: list[dict[str, Any]], previous: list[dict[str, Any]] | N
     return [str(i) for i in ids]
 
 
-def _cap_inputs(units: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    from nlp_motioner.topics import clean_title
-
-    out = []
-    for u in units:
-        committee = u.get("committees") or ([u["committee"]] if u.get("committee") else [])
-        out.append(
-            {
-                "title": clean_title(u.get("title")),
-                "decision": u.get("decision") or "",
-                "body": u.get("text") or "",
-                "committee": committee,
-            }
-        )
-    return out
-
-
-def _default_cap_model() -> Any:
-    from nlp_motioner.topics import load_cap_model
-
-    try:
-        return load_cap_model()
-    except ModelFileError:
-        return None
-
-
 class ThemeModel:
     """A fitted theme model plus the units it was fitted on (with their assignments)."""
 
@@ -153,7 +107,7 @@ class ThemeModel:
         units: pd.DataFrame,
         scores: np.ndarray,
         corpus_hash: str,
-        versions: dict[str, str] | None = None,
+        versions_: dict[str, str] | None = None,
         lemma: LemmaText | None = None,
         cap_classes: list[int] | None = None,
         display: dict[str, str] | None = None,
@@ -163,7 +117,7 @@ class ThemeModel:
         self.units = units
         self.scores = scores
         self.corpus_hash = corpus_hash
-        self.versions = versions or _versions()
+        self.versions = versions_ or versions()
         self.lemma = lemma or LemmaText()
         self.cap_classes = list(cap_classes) if cap_classes else None
         self.display = display or {}
@@ -251,16 +205,16 @@ class ThemeModel:
         """CAP probabilities in this model's column order (None when fitted without CAP)."""
         if not self.cap_classes or not self.clusterer.cap_dims_:
             return None
-        model = model if model is not None else _default_cap_model()
+        model = model if model is not None else default_cap_model()
         P = np.zeros((len(units), len(self.cap_classes)))
         if model is None or not len(units):
             return P
-        proba = model.predict_proba(_cap_inputs(units))
+        proba = model.predict_proba(cap_inputs(units))
         col = {int(c): j for j, c in enumerate(model.classes_)}
         for j, code in enumerate(self.cap_classes):
             if code in col:
                 P[:, j] = proba[:, col[code]]
-        return _unsure_to_zero(P, self.cap_threshold)
+        return unsure_to_zero(P, self.cap_threshold)
 
     def assign(
         self, texts: Sequence[str] | None = None, *, units: Sequence[dict[str, Any]] | None = None
@@ -292,203 +246,17 @@ class ThemeModel:
 
     def save(self, folder: str | os.PathLike[str]) -> Path:
         """Write themes.npz and themes.json; an OSError (full disk) leaves an older model as it was."""
-        c = self.clusterer
-        arrays = {
-            "idf": np.asarray(c.idf_, dtype=np.float64),
-            "components": np.asarray(c.components_, dtype=np.float64),
-            "centroids": np.asarray(c.centroids_, dtype=np.float64),
-            "seed_vectors": c.seed_vectors_.toarray(),
-            "scores": self.scores.astype(np.float32),
-        }
-        units = self.units.copy()
-        units["year"] = units["year"].astype(object).where(units["year"].notna(), None)
-        meta = {
-            "versions": self.versions,
-            "corpus_hash": self.corpus_hash,
-            "params": {
-                k: (list(v) if isinstance(v, tuple) else v)
-                for k, v in c.get_params().items()
-                if k != "seeds"
-            },
-            "k": int(c.k_),
-            "k_scores": {str(k): v for k, v in getattr(c, "k_scores_", {}).items()},
-            "cap_dims": int(c.cap_dims_),
-            "cap_classes": self.cap_classes,
-            "cap_threshold": float(self.cap_threshold),
-            "terms": [str(t) for t in c.terms_],
-            "seed_names": list(c.seed_names_),
-            "names": sorted(self.lemma.names_) if hasattr(self.lemma, "names_") else [],
-            "display": self.display,
-            "themes": [{**t, "id": i} for t, i in zip(c.themes_, self.ids)],
-            "units": _json_records(units),
-        }
-        return write_model(folder, MODEL_JSON, meta, MODEL_NPZ, arrays)
+        from nlp_motioner.themes.persist import save_model
+
+        return save_model(self, folder)
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str]) -> ThemeModel:
         """A saved model. A missing, incompatible, damaged or crafted folder raises
         ModelFileError (IncompatibleModelError for another version) with one line of advice."""
-        folder = Path(folder)
-        jpath, npath = folder / MODEL_JSON, folder / MODEL_NPZ
-        if not os.path.lexists(jpath) and not os.path.lexists(npath):
-            raise FileNotFoundError(f"no theme model in {folder} (run `motioner themes fit` first)")
-        meta = read_json(jpath, advice=ADVICE)
-        if not isinstance(meta, dict) or not isinstance(meta.get("versions"), dict):
-            raise ModelFileError(f"{jpath}: not a theme model; delete it and refit ({ADVICE})")
-        _check_versions(meta["versions"], folder)
-        return _restore(cls, meta, jpath, npath)
+        from nlp_motioner.themes.persist import load_model
 
-
-def _json_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    import json
-
-    return json.loads(df.to_json(orient="records", force_ascii=False))
-
-
-def _check_versions(saved: dict[str, Any], folder: Path) -> None:
-    mine = _versions()
-    problems = []
-    if saved.get("format") != mine["format"]:
-        problems.append(f"model format {saved.get('format')} (this version reads {mine['format']})")
-    if saved.get("spacy_lookups_data") != mine["spacy_lookups_data"]:
-        problems.append(
-            f"lemmas from spacy-lookups-data {saved.get('spacy_lookups_data')} "
-            f"(installed: {mine['spacy_lookups_data']})"
-        )
-    if str(saved.get("nlp_motioner", "")).split(".")[:2] != mine["nlp_motioner"].split(".")[:2]:
-        problems.append(
-            f"nlp_motioner {saved.get('nlp_motioner')} (this is {mine['nlp_motioner']})"
-        )
-    if problems:
-        raise IncompatibleModelError(
-            f"the theme model in {folder} is incompatible: "
-            + "; ".join(problems)
-            + ". Refit it with `motioner themes fit`."
-        )
-
-
-def _is_str_list(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(x, str) for x in v)
-
-
-_THEME_KEYS = {
-    "index": int,
-    "id": str,
-    "name": str,
-    "label": str,
-    "seeded": bool,
-    "terms": _is_str_list,
-    "size": int,
-    "signature": lambda v: (
-        isinstance(v, dict)
-        and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v.values())
-    ),
-}
-
-
-def _restore(cls: type[ThemeModel], meta: dict[str, Any], jpath: Path, npath: Path) -> ThemeModel:
-    check_fields(
-        meta,
-        {
-            "corpus_hash": str,
-            "params": dict,
-            "k": int,
-            "cap_dims": int,
-            "terms": _is_str_list,
-            "seed_names": _is_str_list,
-            "names": _is_str_list,
-            "display": lambda v: (
-                isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
-            ),
-            "themes": lambda v: isinstance(v, list) and all(isinstance(t, dict) for t in v),
-            "units": lambda v: isinstance(v, list) and all(isinstance(u, dict) for u in v),
-            "cap_classes": lambda v: (
-                v is None
-                or (
-                    isinstance(v, list)
-                    and all(isinstance(c, int) and not isinstance(c, bool) for c in v)
-                )
-            ),
-        },
-        path=jpath,
-        advice=ADVICE,
-    )
-    for t in meta["themes"]:
-        check_fields(t, _THEME_KEYS, path=jpath, advice=ADVICE)
-    arrays = read_npz(
-        npath,
-        {
-            "idf": ("f", 1),
-            "components": ("f", 2),
-            "centroids": ("f", 2),
-            "seed_vectors": ("f", 2),
-            "scores": ("f", 2),
-        },
-        advice=ADVICE,
-    )
-    k, V = meta["k"], len(meta["terms"])
-    n_units, n_seeds = len(meta["units"]), len(meta["seed_names"])
-    dims = arrays["components"].shape[0] + meta["cap_dims"] + n_seeds
-    bad = (
-        arrays["idf"].shape != (V,)
-        or arrays["components"].shape[1] != V
-        or arrays["centroids"].shape != (k, dims)
-        or arrays["seed_vectors"].shape != (n_seeds, V)
-        or arrays["scores"].shape != (n_units, k)
-        or len(meta["themes"]) != k
-        or sorted(t["index"] for t in meta["themes"]) != list(range(k))
-        or len({t["id"] for t in meta["themes"]}) != k
-        or len(set(meta["terms"])) != V
-        or (meta["cap_dims"] and len(meta["cap_classes"] or []) != meta["cap_dims"])
-    )
-    units = pd.DataFrame(meta["units"])
-    if not bad and n_units:
-        need = {"id", "main_index", "theme", "theme_name", "score", "secondary", "year"}
-        bad = (
-            not need <= set(units.columns)
-            or not units["main_index"].map(lambda v: isinstance(v, int) and 0 <= v < k).all()
-        )
-    if bad:
-        raise ModelFileError(
-            f"{jpath}: the arrays and the description do not fit; delete it and refit ({ADVICE})"
-        )
-    defaults = {p: v for p, v in ThemeClusterer().get_params().items() if p != "seeds"}
-    params = check_params(meta["params"], defaults, path=jpath, advice=ADVICE)
-    c = ThemeClusterer(**params, seeds=[])
-    c.terms_ = np.array(meta["terms"], dtype=object)
-    c.vocabulary_ = {t: i for i, t in enumerate(meta["terms"])}
-    c.idf_ = arrays["idf"]
-    c.components_ = arrays["components"]
-    c.centroids_ = arrays["centroids"]
-    c.seed_vectors_ = sp.csr_matrix(arrays["seed_vectors"])
-    c.seed_names_ = list(meta["seed_names"])
-    c.cap_dims_ = int(meta["cap_dims"])
-    c.k_ = k
-    c.k_scores_ = {int(x): v for x, v in (meta.get("k_scores") or {}).items() if str(x).isdigit()}
-    c.themes_ = sorted(
-        ({key: v for key, v in t.items() if key != "id"} for t in meta["themes"]),
-        key=lambda t: t["index"],
-    )
-    ids = [t["id"] for t in sorted(meta["themes"], key=lambda t: t["index"])]
-    if "year" in units:
-        units["year"] = units["year"].astype("Int64")
-    c.labels_ = units["main_index"].to_numpy() if n_units else np.array([], dtype=int)
-    lemma = LemmaText()
-    lemma.names_ = frozenset(meta["names"])
-    lemma.surface_ = dict(meta["display"])
-    model = cls(
-        c,
-        ids,
-        units,
-        arrays["scores"].astype(np.float64),
-        meta["corpus_hash"],
-        meta["versions"],
-        lemma,
-        meta["cap_classes"],
-        dict(meta["display"]),
-    )
-    model.cap_threshold = float(meta["cap_threshold"])
-    return model
+        return load_model(cls, folder)
 
 
 def fit_themes(
@@ -521,7 +289,7 @@ def fit_themes(
         units = [u for u in units if not u.get("procedural")]
     if len(units) < 3:
         raise ValueError(f"need at least 3 units with text to fit themes, got {len(units)}")
-    P, classes, threshold = _unit_cap(units, cap_model, cap_classes, cap_threshold)
+    P, classes, threshold = unit_cap(units, cap_model, cap_classes, cap_threshold)
     lemma = LemmaText()
     lemmas = lemma.fit_transform([u["text"] for u in units])
     clusterer = ThemeClusterer(k=k, seeds=seeds, **params)
@@ -565,38 +333,3 @@ def fit_themes(
     model.units = df
     model.corpus_hash = corpus_hash(units)
     return model
-
-
-def _unsure_to_zero(P: np.ndarray, threshold: float) -> np.ndarray:
-    """Rows whose best probability is below the threshold become zeros: where the CAP model
-    abstains, it must not pull a unit towards any topic."""
-    P = np.array(P, dtype=np.float64)
-    P[P.max(axis=1) < threshold] = 0.0
-    return P
-
-
-def _unit_cap(
-    units: list[dict[str, Any]],
-    cap_model: Any,
-    cap_classes: Sequence[int] | None,
-    cap_threshold: float | None,
-) -> tuple[np.ndarray | None, list[int] | None, float]:
-    """CAP probabilities of the units, and sets `cap_topic`/`cap_score` where missing."""
-    if all(u.get("cap_proba") is not None for u in units):
-        if not cap_classes:
-            raise ValueError("units carry cap_proba: give cap_classes (the topic of each column)")
-        P = np.array([u["cap_proba"] for u in units], dtype=np.float64)
-        if P.ndim != 2 or P.shape[1] != len(cap_classes):
-            raise ValueError("cap_proba and cap_classes differ in length")
-        threshold = float(cap_threshold or 0.0)
-        return _unsure_to_zero(P, threshold), [int(c) for c in cap_classes], threshold
-    model = _default_cap_model() if cap_model == "default" else cap_model
-    if model is None:
-        return None, None, 0.0
-    threshold = float(model.threshold_ if cap_threshold is None else cap_threshold)
-    P = model.predict_proba(_cap_inputs(units))
-    best = P.argmax(axis=1)
-    for u, row, j in zip(units, P, best):
-        if u.get("cap_topic") is None and row[j] >= model.threshold_:
-            u["cap_topic"], u["cap_score"] = int(model.classes_[j]), round(float(row[j]), 3)
-    return _unsure_to_zero(P, threshold), [int(c) for c in model.classes_], threshold

@@ -77,7 +77,7 @@ def _seed_names(
     theme_cap: list[int | None],
 ) -> tuple[dict[int, int], np.ndarray]:
     """{theme: seed index} for seeds whose terms most of the theme's units use."""
-    from nlp_motioner.themes.model import procedural_terms
+    from nlp_motioner.themes.text import procedural_terms
 
     share = np.zeros((k, len(seeds)))
     if not seeds:
