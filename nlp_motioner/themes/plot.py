@@ -80,6 +80,9 @@ def plot_trends(
         ax.grid(axis="y", alpha=0.3)
     for ax in axes[:, 0]:
         ax.set_ylabel("units" if measure == "count" else "share of the group's units")
+    # Room above the highest point for each panel's legend (the scale is shared).
+    low, high = axes.flat[0].get_ylim()
+    axes.flat[0].set_ylim(min(0.0, low), high + 0.08 * top * (high - min(0.0, low)))
     if measure == "count":
         axes.flat[0].yaxis.set_major_locator(MaxNLocator(integer=True))
     step = max(1, len(periods) // 8)

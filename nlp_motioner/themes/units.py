@@ -210,7 +210,7 @@ def units_from_case_records(
         bodies = [s for s in steps if s.get("instance")]
         parties = sorted(
             {
-                str(i.get("party"))
+                str(i.get("party")).strip().upper()  # party codes are written in capitals
                 for i in case.get("initiators") or []
                 if isinstance(i, dict) and i.get("party")
             }
