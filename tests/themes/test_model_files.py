@@ -206,3 +206,24 @@ def test_crafted_cap_model(case: str, good_cap_model: Path, tmp_path: Path) -> N
 def test_good_models_load(good_theme_model: Path, good_cap_model: Path) -> None:
     assert ThemeModel.load(good_theme_model).clusterer.k_ == 3
     assert len(CapClassifier.load(good_cap_model).classes_) >= 10
+
+
+def test_a_full_disk_is_one_line_and_keeps_the_old_model(
+    good_theme_model: Path, tmp_path: Path, corpus: Path, monkeypatch
+) -> None:
+    import errno
+
+    folder = tmp_path / "model"
+    shutil.copytree(good_theme_model, folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(np, "savez_compressed", full)
+    res = CliRunner().invoke(
+        main, ["themes", "fit", str(corpus / "seeds"), "--model", str(folder), "--k", "2"]
+    )
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert "No space left on device" in res.output.splitlines()[-1]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no .part files left
