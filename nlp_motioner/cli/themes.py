@@ -87,8 +87,24 @@ class _StderrProgress:
             click.echo(f"motioner: {self.label} {done}{of}", err=True)
 
 
-def _report_error(source: str, error: str) -> None:
-    click.echo(f"motioner: {source}: {error}", err=True)
+class _Failures:
+    """The files that failed: one stderr line each, remembered for the exit status."""
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+
+    def __call__(self, source: str, error: str) -> None:
+        self.sources.append(source)
+        click.echo(f"motioner: {source}: {error}", err=True)
+
+
+def _case_units(path: str) -> list[dict[str, Any]]:
+    from nlp_motioner.themes import units_from_cases
+
+    try:
+        return units_from_cases(path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 model_option = click.option(
@@ -182,29 +198,20 @@ def fit_command(
     from nlp_motioner.themes import (
         ThemeModel,
         fit_themes,
-        units_from_cases,
         units_from_paths,
         units_from_store,
     )
 
-    failed: list[str] = []
-
-    def on_error(source: str, error: str) -> None:
-        failed.append(source)
-        _report_error(source, error)
-
+    failed = _Failures()
     if cases:
-        try:
-            units = units_from_cases(cases)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from None
+        units = _case_units(cases)
         db_path = db
     elif paths:
         units = units_from_paths(
             paths,
             jobs=jobs,
             timeout=timeout,
-            on_error=on_error,
+            on_error=failed,
             progress=_StderrProgress("reading files"),
         )
         db_path = db
@@ -251,7 +258,7 @@ def fit_command(
         err=True,
     )
     _print_themes(model, 10)
-    if failed:
+    if failed.sources:
         sys.exit(1)
 
 
@@ -315,26 +322,18 @@ def assign_command(paths, cases, db, model_dir, fmt, jobs, timeout) -> None:
         motioner themes assign new-motions/ --format jsonl
         motioner themes assign --cases arenden.json --format jsonl
     """
-    from nlp_motioner.themes import units_from_cases, units_from_paths
+    from nlp_motioner.themes import units_from_paths
 
     if bool(paths) == bool(cases):
         raise click.UsageError("give PATHS or --cases CASES.json (one of them)")
     model = _load_fitted(model_dir, db)
-    failed: list[str] = []
-
-    def on_error(source: str, error: str) -> None:
-        failed.append(source)
-        _report_error(source, error)
-
+    failed = _Failures()
     if cases:
-        try:
-            units = units_from_cases(cases)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from None
+        units = _case_units(cases)
         _cap_for_case_units(units)
     else:
-        units = units_from_paths(paths, jobs=jobs, timeout=timeout, on_error=on_error)
-    if not units and not failed:
+        units = units_from_paths(paths, jobs=jobs, timeout=timeout, on_error=failed)
+    if not units and not failed.sources:
         raise click.ClickException("no readable text in PATHS")
     for unit, row in zip(units, model.assign(units=units)):
         out = {
@@ -354,7 +353,7 @@ def assign_command(paths, cases, db, model_dir, fmt, jobs, timeout) -> None:
                 + (f"; also {sec}" if sec else "")
                 + cap
             )
-    if failed:
+    if failed.sources:
         sys.exit(1)
 
 
