@@ -9,6 +9,7 @@ the stability search. Prints; asserts nothing.
 
     .venv/bin/python benchmarks/themes.py            # 10k and 100k
     .venv/bin/python benchmarks/themes.py 20000      # one size
+    .venv/bin/python benchmarks/themes.py --tag      # cost of the topics stage in tagging
 """
 
 from __future__ import annotations
@@ -80,7 +81,37 @@ def run_one(n: int, k: str) -> dict:
     }
 
 
+def tag_cost() -> None:
+    """CPU seconds of the per-file function with and without the topics stage (CAP topic and
+    procedural flag per document and § item), over the dev corpus PDFs (or corpus/)."""
+    from pathlib import Path
+
+    from nlp_motioner.batch import iter_files
+    from nlp_motioner.pipeline import process
+    from nlp_motioner.topics import load_cap_model
+
+    root = Path(__file__).resolve().parent.parent
+    dev = root.parent / "shared" / "corpus" / "alingsas"
+    paths = [
+        p for p in iter_files([dev if dev.is_dir() else root / "corpus"]) if p.endswith(".pdf")
+    ]
+    t0 = time.process_time()
+    load_cap_model()
+    print(f"CAP model load: {time.process_time() - t0:.2f} CPU s (once per process)")
+    for _ in range(2):
+        for topics in (False, True):
+            t0 = time.process_time()
+            docs = [process(p, do_topics=topics) for p in paths]
+            cpu = time.process_time() - t0
+            units = sum(len(d.items) or 1 for d in docs if not d.error)
+            label = "with topics" if topics else "without topics"
+            print(f"{label:>15}: {cpu:6.1f} CPU s for {len(paths)} files, {units} units")
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--tag":
+        tag_cost()
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--one":
         print(json.dumps(run_one(int(sys.argv[2]), sys.argv[3]), ensure_ascii=False))
         return
