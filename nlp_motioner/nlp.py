@@ -8,7 +8,8 @@ table does not know are lemmatized by their longest known head ("laddstationer" 
 in political text (beslut, vänster, höger, ...) plus function words spaCy misses.
 
 Public surface: `get_nlp()`, `lemma(word)`, `lemmas(text)`, `content_lemmas(text)`,
-`content_lemmas_many(texts)`, `STOP_WORDS`, `is_stop(word)`.
+`content_lemmas_many(texts)`, `content_pairs_many(texts)` (lemmas with the forms as written,
+so labels read as Swedish rather than as lemmas), `stop_words()`, `is_stop(word)`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "lemmas",
     "content_lemmas",
     "content_lemmas_many",
+    "content_pairs_many",
     "stop_words",
     "is_stop",
 ]
@@ -156,13 +158,20 @@ def _form(orth: int, strings: Any, stops: frozenset[str]) -> tuple[int, str]:
     return _LOWER, lem
 
 
-def _content(doc: Any, stops: frozenset[str], drop_names: bool = False) -> list[str]:
-    """Content lemmas of a tokenized doc, via per-form caching (no Token objects)."""
+def _content(
+    doc: Any, stops: frozenset[str], drop_names: bool = False, surfaces: list[str] | None = None
+) -> list[str]:
+    """Content lemmas of a tokenized doc, via per-form caching (no Token objects).
+
+    With `surfaces` (a list), the form as written of each kept lemma is appended to it, in
+    step with the lemmas returned (in lower case at the start of a sentence).
+    """
     from spacy.attrs import ORTH
 
     strings = doc.vocab.strings
     forms = []
-    for orth in doc.to_array([ORTH]).ravel().tolist():
+    orths = doc.to_array([ORTH]).ravel().tolist()
+    for orth in orths:
         info = _form_cache.get(orth)
         if info is None:
             info = _form(orth, strings, stops)
@@ -188,7 +197,14 @@ def _content(doc: Any, stops: frozenset[str], drop_names: bool = False) -> list[
                     starts = False
                     continue
             out.append(lem)
-        starts = kind == _BOUNDARY
+        else:
+            starts = kind == _BOUNDARY
+            continue
+        if surfaces is not None:
+            # At a sentence start a capital says nothing, so the form is given in lower case.
+            form = strings[orths[i]]
+            surfaces.append(form.lower() if starts else form)
+        starts = False
     return out
 
 
@@ -209,3 +225,15 @@ def content_lemmas_many(
     tok = get_nlp().tokenizer
     for doc in tok.pipe((_clean(t) for t in texts), batch_size=batch_size):
         yield _content(doc, stops, drop_names)
+
+
+def content_pairs_many(
+    texts: Iterable[str], batch_size: int = 256, *, drop_names: bool = False
+) -> Iterator[tuple[list[str], list[str]]]:
+    """Like `content_lemmas_many`, with the forms as written beside the lemmas."""
+    stops = stop_words()
+    tok = get_nlp().tokenizer
+    for doc in tok.pipe((_clean(t) for t in texts), batch_size=batch_size):
+        surfaces: list[str] = []
+        lemmas_ = _content(doc, stops, drop_names, surfaces)
+        yield lemmas_, surfaces

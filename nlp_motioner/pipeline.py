@@ -22,6 +22,7 @@ def process(
     max_pages: int | None = DEFAULT_MAX_PAGES,
     do_tag: bool = True,
     profile: str | None = None,
+    do_topics: bool = True,
 ) -> Document:
     """Read, structure and (unless `do_tag` is false) tag one file.
 
@@ -36,4 +37,10 @@ def process(
     structure(doc, chosen)
     if do_tag:
         tag(doc, chosen)
+        if do_topics:
+            # The analyse stage's per-unit part: CAP topic and procedural flag per document
+            # and § item (imported here so that `read` does not load scikit-learn).
+            from nlp_motioner.topics import annotate
+
+            annotate(doc)
     return doc

@@ -57,6 +57,13 @@ class Tags:
     evidence: str | None = None
     # Party codes that entered a reservation against the decision (minutes and extracts).
     reservations: list[str] = field(default_factory=list)
+    # CAP major topic (Comparative Agendas Project code, 1-23) and its calibrated probability,
+    # from the analyse stage (nlp_motioner.topics); None where the classifier abstains.
+    cap_topic: int | None = None
+    cap_score: float | None = None
+    # True for items without policy content of their own (delegation reports, elections,
+    # meeting dates, oral information); None where it was not judged (whole minutes).
+    procedural: bool | None = None
 
 
 @dataclass

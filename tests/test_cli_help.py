@@ -27,16 +27,6 @@ from nlp_motioner.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 MOTIONER = Path(sys.executable).parent / "motioner"
 
-# Examples of commands owned elsewhere that name an input of the reader's own (a seed
-# file, a case file, a folder of new motions) rather than a bundled file. They are run,
-# and expected to fail until their help names a bundled file instead.
-PLACEHOLDER_INPUTS = {
-    "motioner eval themes cases.json --k 7 --format json",
-    "motioner themes fit corpus/ --k 12 --seeds my-themes.toml --model models/themes",
-    "motioner themes fit --cases arenden.json --model models/themes",
-    "motioner themes assign new-motions/ --format jsonl",
-}
-
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
     # list_commands/get_command, not .commands: the top group loads its commands lazily.
@@ -131,8 +121,6 @@ def test_every_example_runs(example, workspace, monkeypatch):
         pytest.skip("needs a Dask cluster")
     if "../shared" in example and not (ROOT.parent / "shared" / "corpus").is_dir():
         pytest.skip("needs ../shared/corpus")
-    if example in PLACEHOLDER_INPUTS:
-        pytest.xfail("the example names an input of the reader's own, not a bundled file")
     monkeypatch.chdir(workspace)
     stdin = None
     if " | motioner " in example:

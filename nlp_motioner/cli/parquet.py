@@ -11,7 +11,8 @@ import datetime as _dt
 import json
 from typing import IO, Any
 
-# Column kinds: "string", "int", "date", "timestamp", "strings" (a list of strings), and
+# Column kinds: "string", "int", "float", "bool", "date", "timestamp", "strings" (a list of
+# strings), and
 # "json" (any value, stored as a JSON string: sections, items).
 TAG_COLUMNS: dict[str, str] = {
     "source": "string",
@@ -28,7 +29,11 @@ TAG_COLUMNS: dict[str, str] = {
     "outcome": "string",
     "outcome_stage": "string",
     "evidence": "string",
+    "cap_topic": "int",
+    "cap_score": "float",
+    "procedural": "bool",
     "page_count": "int",
+    "profile": "string",
     "error": "string",
     "sections": "json",
     "items": "json",
@@ -51,6 +56,9 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "outcome": "string",
         "outcome_stage": "string",
         "evidence": "string",
+        "cap_topic": "int",
+        "cap_score": "float",
+        "procedural": "bool",
         "indexed_at": "timestamp",
         "text": "string",
     },
@@ -72,6 +80,9 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "outcome": "string",
         "outcome_stage": "string",
         "evidence": "string",
+        "cap_topic": "int",
+        "cap_score": "float",
+        "procedural": "bool",
         "text": "string",
     },
     "sections": {
@@ -88,6 +99,12 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "text": "string",
     },
     "parties": {"document_id": "int", "item_id": "int", "source": "string", "party": "string"},
+    "reservations": {
+        "document_id": "int",
+        "item_id": "int",
+        "source": "string",
+        "party": "string",
+    },
     "referral_bodies": {
         "document_id": "int",
         "item_id": "int",
@@ -147,6 +164,20 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # NaN is no value
+
+
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
 def _strings(value: Any) -> list[str]:
     if value is None:
         return []
@@ -162,6 +193,8 @@ def _text(value: Any) -> str | None:
 _CONVERT = {
     "string": _text,
     "int": _int,
+    "float": _float,
+    "bool": _bool,
     "date": calendar_date,
     "timestamp": _timestamp,
     "strings": _strings,
@@ -175,6 +208,8 @@ def arrow_schema(columns: dict[str, str]) -> Any:
     types = {
         "string": pa.string(),
         "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
         "date": pa.date32(),
         "timestamp": pa.timestamp("s", tz="UTC"),
         "strings": pa.list_(pa.string()),

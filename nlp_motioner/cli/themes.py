@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,17 @@ import click
 
 from nlp_motioner.cli.options import format_option, output_options
 from nlp_motioner.cli.output import open_output
+
+BY_CHOICES = (
+    "party",
+    "committee",
+    "organisation",
+    "doc_type",
+    "referral_body",
+    "cap_topic",
+    "outcome",
+    "none",
+)
 
 
 def _k(value: str) -> int | str:
@@ -40,11 +53,12 @@ def _model_dir(model: str | None, db: str | None) -> Path:
 
 
 def _load(folder: Path) -> Any:
-    from nlp_motioner.themes import IncompatibleModelError, ThemeModel
+    from nlp_motioner.modelfile import ModelFileError
+    from nlp_motioner.themes import ThemeModel
 
     try:
         return ThemeModel.load(folder)
-    except (FileNotFoundError, IncompatibleModelError) as exc:
+    except (FileNotFoundError, ModelFileError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -53,6 +67,44 @@ def _load_fitted(model_dir: str | None, db: str | None) -> Any:
     if not db and os.path.exists(_db_default()):
         db = _db_default()
     return _load(_model_dir(model_dir, db))
+
+
+class _StderrProgress:
+    """Progress of a long step as plain lines on stderr, at most one every few seconds.
+
+    A stand-in until the shared progress bar of the CLI is wired to the same
+    `progress(done, total)` callbacks.
+    """
+
+    def __init__(self, label: str, every: float = 3.0) -> None:
+        self.label, self.every, self.last = label, every, 0.0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.every or (total is not None and done >= total):
+            self.last = now
+            of = f"/{total}" if total else ""
+            click.echo(f"motioner: {self.label} {done}{of}", err=True)
+
+
+class _Failures:
+    """The files that failed: one stderr line each, remembered for the exit status."""
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+
+    def __call__(self, source: str, error: str) -> None:
+        self.sources.append(source)
+        click.echo(f"motioner: {source}: {error}", err=True)
+
+
+def _case_units(path: str) -> list[dict[str, Any]]:
+    from nlp_motioner.themes import units_from_cases
+
+    try:
+        return units_from_cases(path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 model_option = click.option(
@@ -66,6 +118,20 @@ db_option = click.option(
     type=click.Path(dir_okay=False),
     default=None,
     help="Corpus database (default: $MOTIONER_DB or motioner.db).",
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds allowed per file read from PATHS (default: the batch default).",
+)
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes when reading PATHS.",
 )
 
 
@@ -90,7 +156,7 @@ def themes_group() -> None:
     "k",
     default="auto",
     show_default=True,
-    help="Number of themes, or 'auto' (best cosine silhouette).",
+    help="Number of themes, or 'auto' (chosen by cluster stability).",
 )
 @click.option(
     "--seeds",
@@ -105,39 +171,49 @@ def themes_group() -> None:
     help="Fit over a case file in the format of arenden.json (title + step quotes per case).",
 )
 @click.option(
-    "-j",
-    "--jobs",
-    type=int,
-    default=1,
-    show_default=True,
-    help="Worker processes when reading PATHS.",
+    "--include-procedural",
+    is_flag=True,
+    help="Keep delegation reports, elections, meeting dates and information items.",
 )
-def fit_command(paths, db, model_dir, k, seeds, no_seeds, fresh, cases, jobs) -> None:
-    """Fit themes over the indexed documents and § items (or over PATHS).
+@jobs_option
+@timeout_option
+def fit_command(
+    paths, db, model_dir, k, seeds, no_seeds, fresh, cases, include_procedural, jobs, timeout
+) -> None:
+    """Fit themes over the indexed documents and § items (or over PATHS or a case file).
 
     Without PATHS the units come from the database: each § item of minutes, and each
-    document without items. With PATHS the files are read, structured and tagged first.
+    document without items. With PATHS the files are read, structured and tagged first,
+    in worker processes with a per-file timeout; a file that fails gets one line on stderr
+    and the exit status is 1. Procedural items are left out unless --include-procedural.
     An existing model in the model folder lends its theme IDs to matching new themes.
 
     \b
     Example:
         motioner themes fit --db motioner.db --k auto
-        motioner themes fit corpus/ --k 12 --seeds my-themes.toml --model models/themes
-        motioner themes fit --cases arenden.json --model models/themes
+        motioner themes fit corpus/ --k 12 --model models/themes
+        motioner themes fit --cases ../shared/corpus/alingsas/arenden-dev.json --model models/themes
     """
+    from nlp_motioner.modelfile import ModelFileError
     from nlp_motioner.themes import (
         ThemeModel,
         fit_themes,
-        units_from_cases,
         units_from_paths,
         units_from_store,
     )
 
+    failed = _Failures()
     if cases:
-        units = units_from_cases(cases)
+        units = _case_units(cases)
         db_path = db
     elif paths:
-        units = units_from_paths(paths, jobs=jobs)
+        units = units_from_paths(
+            paths,
+            jobs=jobs,
+            timeout=timeout,
+            on_error=failed,
+            progress=_StderrProgress("reading files"),
+        )
         db_path = db
     else:
         db_path = db or _db_default()
@@ -146,28 +222,54 @@ def fit_command(paths, db, model_dir, k, seeds, no_seeds, fresh, cases, jobs) ->
                 f"no database at {db_path} (run `motioner index` first, or give PATHS)"
             )
         units = units_from_store(db_path)
-    if len(units) < 3:
+    usable = [u for u in units if include_procedural or not u.get("procedural")]
+    if len(usable) < 3:
         raise click.ClickException(
-            f"need at least 3 documents or § items with text, found {len(units)}"
+            f"need at least 3 documents or § items with text, found {len(usable)}"
         )
     folder = _model_dir(model_dir, db_path)
     previous = None
     if not fresh and (folder / "themes.json").exists():
         try:
             previous = ThemeModel.load(folder)
-        except Exception:  # an incompatible old model only loses its IDs
+        except (ModelFileError, FileNotFoundError):  # an unusable old model only loses its IDs
             previous = None
-    model = fit_themes(units, k=_k(k), seeds=[] if no_seeds else seeds, previous=previous)
-    model.save(folder)
-    click.echo(f"{len(units)} units, {model.clusterer.k_} themes -> {folder}", err=True)
+    try:
+        model = fit_themes(
+            units,
+            k=_k(k),
+            seeds=[] if no_seeds else seeds,
+            previous=previous,
+            include_procedural=include_procedural,
+            progress=_StderrProgress("choosing the number of themes: k"),
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        model.save(folder)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot write the theme model to {folder}: {exc.strerror or exc}"
+        ) from None
+    left_out = len(units) - len(model.units)
+    click.echo(
+        f"{len(model.units)} units ({left_out} procedural or empty left out), "
+        f"{model.clusterer.k_} themes -> {folder}",
+        err=True,
+    )
     _print_themes(model, 10)
+    if failed.sources:
+        sys.exit(1)
 
 
 def _print_themes(model: Any, top: int, *, units: bool = False) -> None:
     df = model.themes(top=top)
     for row in df.itertuples(index=False):
         seed = "*" if row.seeded else " "
-        click.echo(f"{row.id:<34} {seed} {row.size:>6}  {row.name}  [{', '.join(row.terms[:6])}]")
+        cap = f"  CAP {row.cap_topic} {row.cap_name}" if row.cap_topic else ""
+        click.echo(
+            f"{row.id:<34} {seed} {row.size:>6}  {row.name}  [{', '.join(row.terms[:6])}]{cap}"
+        )
         if units:
             for unit in row.top_units:
                 click.echo(f"{'':<43}- {unit}")
@@ -181,7 +283,7 @@ def _print_themes(model: Any, top: int, *, units: bool = False) -> None:
 )
 @format_option(("table", "json"), "table")
 def show_command(db, model_dir, top, fmt) -> None:
-    """List the fitted themes, largest first: ID, seeded (*), size, name, top terms and units.
+    """List the fitted themes, largest first: ID, seeded (*), size, name, top terms, CAP topic.
 
     \b
     Example:
@@ -196,33 +298,75 @@ def show_command(db, model_dir, top, fmt) -> None:
 
 
 @themes_group.command("assign")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option(
+    "--cases",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Assign the cases of a case file (the format of arenden.json) instead of PATHS.",
+)
 @db_option
 @model_option
 @format_option(("table", "jsonl"), "table")
-def assign_command(paths, db, model_dir, fmt) -> None:
-    """Place new documents in the fitted themes without refitting.
+@jobs_option
+@timeout_option
+def assign_command(paths, cases, db, model_dir, fmt, jobs, timeout) -> None:
+    """Place new documents or cases in the fitted themes without refitting.
+
+    Each document, § item or case gets its theme and its CAP topic (from the shipped CAP
+    model; empty where the model abstains). Files are read in worker processes with a
+    per-file timeout; a file that fails gets one line on stderr and the exit status is 1.
 
     \b
     Example:
         motioner themes assign corpus/seeds/001_57ee7757e7276fbf.txt
-        motioner themes assign new-motions/ --format jsonl
+        motioner themes assign corpus/seeds/ --format jsonl
+        motioner themes assign --cases ../shared/corpus/alingsas/arenden-dev.json --format jsonl
     """
     from nlp_motioner.themes import units_from_paths
 
+    if bool(paths) == bool(cases):
+        raise click.UsageError("give PATHS or --cases CASES.json (one of them)")
     model = _load_fitted(model_dir, db)
-    units = units_from_paths(paths)
-    if not units:
+    failed = _Failures()
+    if cases:
+        units = _case_units(cases)
+        _cap_for_case_units(units)
+    else:
+        units = units_from_paths(paths, jobs=jobs, timeout=timeout, on_error=failed)
+    if not units and not failed.sources:
         raise click.ClickException("no readable text in PATHS")
-    for unit, row in zip(units, model.assign([u["text"] for u in units])):
+    for unit, row in zip(units, model.assign(units=units)):
+        out = {
+            "id": unit["id"],
+            **row,
+            "cap_topic": unit.get("cap_topic"),
+            "cap_score": unit.get("cap_score"),
+            "procedural": unit.get("procedural"),
+        }
         if fmt == "jsonl":
-            click.echo(json.dumps({"id": unit["id"], **row}, ensure_ascii=False))
+            click.echo(json.dumps(out, ensure_ascii=False))
         else:
             sec = ", ".join(f"{s['name']} {s['score']:.2f}" for s in row["secondary"])
+            cap = f"; CAP {out['cap_topic']} ({out['cap_score']:.2f})" if out["cap_topic"] else ""
             click.echo(
                 f"{unit['id']}\n    {row['theme_name']} ({row['score']:.2f})"
                 + (f"; also {sec}" if sec else "")
+                + cap
             )
+    if failed.sources:
+        sys.exit(1)
+
+
+def _cap_for_case_units(units: list[dict[str, Any]]) -> None:
+    """CAP topic and score of case units, from the shipped CAP model (None without one)."""
+    from nlp_motioner.themes.cap import cap_inputs, default_cap_model
+
+    model = default_cap_model()
+    if model is None:
+        click.echo("motioner: no usable CAP model: cap_topic left empty", err=True)
+        return
+    for u, (topic, score) in zip(units, model.predict_topic(cap_inputs(units))):
+        u["cap_topic"], u["cap_score"] = topic, score
 
 
 @themes_group.command("trends")
@@ -230,75 +374,89 @@ def assign_command(paths, db, model_dir, fmt) -> None:
 @model_option
 @click.option(
     "--by",
-    type=click.Choice(("party", "outcome", "organisation")),
+    type=click.Choice(BY_CHOICES),
     default="party",
     show_default=True,
+    help="Group by this field of the units ('none': one group).",
 )
-@click.option("--per", type=click.Choice(("year",)), default="year", show_default=True)
+@click.option(
+    "--per",
+    type=click.Choice(("year", "quarter", "month")),
+    default="year",
+    show_default=True,
+)
+@click.option(
+    "--measure",
+    type=click.Choice(("count", "share")),
+    default="count",
+    show_default=True,
+    help="What the plot draws: units, or the share of the group's units in the period.",
+)
 @click.option("--secondary", is_flag=True, help="Count secondary themes too.")
-@click.option("--top", type=int, default=8, show_default=True, help="Themes to draw in the plot.")
+@click.option("--top", type=int, default=5, show_default=True, help="Themes to draw in each panel.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write a PNG chart to FILE.")
-@output_options(("table", "csv", "json"), "table")
-def trends_command(db, model_dir, by, per, secondary, top, plot, fmt, output) -> None:
-    """Theme counts per year and party, outcome or organisation.
+@output_options(("table", "csv", "json", "parquet"), "table")
+def trends_command(db, model_dir, by, per, measure, secondary, top, plot, fmt, output) -> None:
+    """Theme counts and shares per period and party, committee, CAP topic or any field.
+
+    The table is tidy (period, group, theme, name, count, units, share): one row per
+    period, group and theme. A unit with several parties counts once for each; replies
+    and § items count for the party of the motion they answer.
 
     \b
     Example:
         motioner themes trends --by party --per year
-        motioner themes trends --by outcome --plot outcome-themes.png
+        motioner themes trends --by committee --per quarter --format csv -o trends.csv
+        motioner themes trends --by cap_topic --measure share --plot cap-themes.png
     """
     model = _load_fitted(model_dir, db)
     df = model.trends(by=by, per=per, secondary=secondary)
-    with open_output(output) as fh:
-        if fmt == "json":
-            fh.write(df.to_json(orient="records", force_ascii=False) + "\n")
-        elif fmt == "csv":
-            df.to_csv(fh, index=False)
-        else:
-            fh.write(df.to_string(index=False) + "\n" if len(df) else "(no units)\n")
+    if fmt == "parquet":
+        if not output:
+            raise click.UsageError("--format parquet needs -o FILE")
+        _write_parquet(df, output)
+    else:
+        with open_output(output) as fh:
+            if fmt == "json":
+                fh.write(df.to_json(orient="records", force_ascii=False) + "\n")
+            elif fmt == "csv":
+                df.to_csv(fh, index=False)
+            else:
+                fh.write(df.to_string(index=False) + "\n" if len(df) else "(no dated units)\n")
     if plot:
         from nlp_motioner.themes.plot import plot_trends
 
-        plot_trends(df, plot, by=by, top=top)
+        try:
+            plot_trends(df, plot, by=by, measure=measure, top=top)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {plot}: {exc.strerror or exc}") from None
         click.echo(f"chart -> {plot}", err=True)
 
 
-@click.command("themes")
-@click.argument("cases", type=click.Path(exists=True, dir_okay=False))
-@click.option("--k", "k", default="auto", show_default=True, help="Number of themes, or 'auto'.")
-@click.option(
-    "--seeds", type=click.Path(exists=True, dir_okay=False), help="TOML file of seed themes."
-)
-@format_option(("table", "json"), "table")
-def eval_themes_command(cases, k, seeds, fmt) -> None:
-    """Score the theme pipeline against labelled case categories (NMI, ARI) and a baseline.
+def _write_parquet(df: Any, output: str) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    CASES is a JSON list of case records like arenden-dev.json: the text is the title
-    plus the steps' quotes, the label is `category`. The baseline is plain TF-IDF +
-    k-means at the same k, fitted in the same run.
-
-    \b
-    Example:
-        motioner eval themes ../shared/corpus/alingsas/arenden-dev.json
-        motioner eval themes cases.json --k 7 --format json
-    """
-    from nlp_motioner.themes.evaluate import evaluate_cases, load_cases
-
-    result = evaluate_cases(load_cases(cases), k=_k(k), seeds=seeds)
-    if fmt == "json":
-        keys = ("nmi", "ari", "k", "baseline_nmi", "baseline_ari")
-        click.echo(json.dumps({key: result[key] for key in keys} | {"n": result["n"]}))
-        return
-    click.echo(
-        f"cases: {result['n']}  categories: {result['categories']}  k: {result['k']} ({result['k_criterion']})"
+    schema = pa.schema(
+        [
+            ("period", pa.string()),
+            ("group", pa.string()),
+            ("theme", pa.string()),
+            ("name", pa.string()),
+            ("count", pa.int64()),
+            ("units", pa.int64()),
+            ("share", pa.float64()),
+        ]
     )
-    click.echo(f"{'':<10}{'NMI':>8}{'ARI':>8}")
-    click.echo(f"{'themes':<10}{result['nmi']:>8.3f}{result['ari']:>8.3f}")
-    click.echo(f"{'baseline':<10}{result['baseline_nmi']:>8.3f}{result['baseline_ari']:>8.3f}")
-    click.echo("largest themes:")
-    for t in result["themes"][:10]:
-        label = "" if t["label"] == t["name"] else f"  [{t['label']}]"
-        click.echo(f"  {t['size']:>5}  {t['name']}{label}")
+    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+    tmp = os.path.join(os.path.dirname(os.path.abspath(output)), f".motioner-{os.getpid()}.part")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, output)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def _register_eval() -> None:
@@ -307,10 +465,12 @@ def _register_eval() -> None:
     except ImportError:  # the eval group is not there yet: offer the command on its own
         eval_group = click.Group(
             "eval",
-            help="Evaluate against labelled data.\n\n\b\nExample:\n    motioner eval themes cases.json",
+            help="Evaluate against labelled data.\n\n\b\nExample:\n    motioner eval themes ../shared/corpus/alingsas/arenden-dev.json",
         )
         COMMANDS.append(eval_group)
     if "themes" not in eval_group.commands:
+        from nlp_motioner.cli.themes_eval import eval_themes_command
+
         eval_group.add_command(eval_themes_command)
 
 

@@ -371,6 +371,9 @@ def _document_values(doc: Document, tags: Tags, source: str, sha: str) -> dict[s
         "outcome": tags.outcome,
         "outcome_stage": tags.outcome_stage,
         "evidence": tags.evidence,
+        "cap_topic": tags.cap_topic,
+        "cap_score": tags.cap_score,
+        "procedural": tags.procedural,
         "metadata": _json(doc.metadata or {}),
         "text": doc.text or "",
         "indexed_at": _now(),
@@ -533,7 +536,8 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags:
         cur = conn.execute(
             'INSERT INTO items(document_id, paragraph, title, page, start, "end", doc_type, '
             "date, organisation, diarienummer, parties, referral_bodies, outcome, "
-            "outcome_stage, evidence, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "outcome_stage, evidence, cap_topic, cap_score, procedural, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc_id,
                 item.paragraph,
@@ -550,6 +554,9 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags:
                 it.outcome,
                 it.outcome_stage,
                 it.evidence,
+                it.cap_topic,
+                it.cap_score,
+                it.procedural,
                 body,
             ),
         )

@@ -19,10 +19,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
 TABLES = ("documents", "items", "sections")
 # Every table `export` and `frames` can give, the default three first.
-ALL_TABLES = (*TABLES, "parties", "referral_bodies", "case_numbers", "failures")
+ALL_TABLES = (*TABLES, "parties", "referral_bodies", "reservations", "case_numbers", "failures")
 _LIST_COLUMNS = ("diarienummer", "parties", "referral_bodies")
 _TEXT_COLUMNS = ("title", "text", "evidence", "heading", "error", "organisation", "body")
-_INT_COLUMNS = ("id", "document_id", "item_id", "paragraph", "page", "start", "end", "page_count")
+_INT_COLUMNS = (
+    "id",
+    "document_id",
+    "item_id",
+    "paragraph",
+    "page",
+    "start",
+    "end",
+    "page_count",
+    "cap_topic",
+)
 
 
 def _masker(mask: bool):
@@ -39,14 +49,16 @@ def _table_sql(table: str, text: bool) -> str:
     if table == "documents":
         cols = (
             "id, source, sha256, kind, page_count, doc_type, title, date, organisation, "
-            "diarienummer, parties, referral_bodies, outcome, outcome_stage, evidence, indexed_at"
+            "diarienummer, parties, referral_bodies, outcome, outcome_stage, evidence, "
+            "cap_topic, cap_score, procedural, indexed_at"
         )
         return f"SELECT {cols}{', text' if text else ''} FROM documents ORDER BY id"
     if table == "items":
         cols = (
             'i.id, i.document_id, d.source, i.paragraph, i.title, i.page, i.start, i."end", '
             "COALESCE(i.doc_type, d.doc_type) AS doc_type, i.date, i.organisation, "
-            "i.diarienummer, i.parties, i.referral_bodies, i.outcome, i.outcome_stage, i.evidence"
+            "i.diarienummer, i.parties, i.referral_bodies, i.outcome, i.outcome_stage, i.evidence, "
+            "i.cap_topic, i.cap_score, i.procedural"
         )
         return (
             f"SELECT {cols}{', i.text' if text else ''} FROM items i "
@@ -60,9 +72,10 @@ def _table_sql(table: str, text: bool) -> str:
             + " FROM sections s JOIN documents d ON d.id = s.document_id "
             "LEFT JOIN items it ON it.id = s.item_id ORDER BY s.id"
         )
-    if table in ("parties", "referral_bodies", "case_numbers"):
+    if table in ("parties", "referral_bodies", "reservations", "case_numbers"):
         cols = {
             "parties": "t.party",
+            "reservations": "t.party",
             "referral_bodies": "t.body",
             "case_numbers": "t.diarienummer, t.norm",
         }[table]
@@ -91,6 +104,8 @@ def iter_rows(
             for col in _LIST_COLUMNS:
                 if col in rec and isinstance(rec[col], str):
                     rec[col] = json.loads(rec[col])
+            if rec.get("procedural") is not None:  # SQLite keeps the flag as 0/1
+                rec["procedural"] = bool(rec["procedural"])
             if masker is not None:
                 for col in _TEXT_COLUMNS:
                     if isinstance(rec.get(col), str):
@@ -160,4 +175,6 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
             df[col] = pd.to_datetime(df[col], utc=True, errors="coerce")
         elif col in _INT_COLUMNS:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+        elif col == "procedural":
+            df[col] = df[col].astype("boolean")
     return df

@@ -191,10 +191,52 @@ def _v2(conn: sqlite3.Connection) -> None:
     backfill(conn)  # the numbers already stored get their keys at once
 
 
+# CAP major topic, its probability and the procedural flag (nlp_motioner.topics) per
+# document and § item. SQLite keeps the flag as 0/1. `cap_topics` names the codes (the CAP
+# master codebook's major topics), so that Datasette shows a name beside each code.
+_V3 = """
+CREATE TABLE cap_topics (
+    code INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    sv TEXT NOT NULL
+);
+INSERT INTO cap_topics(code, name, sv) VALUES
+    (1, 'Macroeconomics', 'Makroekonomi'),
+    (2, 'Civil rights, minorities, civil liberties', 'Medborgerliga rättigheter'),
+    (3, 'Health', 'Hälsa'),
+    (4, 'Agriculture', 'Jordbruk och livsmedel'),
+    (5, 'Labour and employment', 'Arbetsmarknad'),
+    (6, 'Education', 'Utbildning'),
+    (7, 'Environment', 'Miljö'),
+    (8, 'Energy', 'Energi'),
+    (9, 'Immigration', 'Migration'),
+    (10, 'Transportation', 'Transporter'),
+    (12, 'Law and crime', 'Lag och ordning'),
+    (13, 'Social welfare', 'Social välfärd'),
+    (14, 'Housing and community development', 'Bostäder och samhällsbyggnad'),
+    (15, 'Domestic commerce and banking', 'Näringsliv och handel'),
+    (16, 'Defence', 'Försvar och beredskap'),
+    (17, 'Science, technology and communications', 'Teknik och kommunikation'),
+    (18, 'Foreign trade', 'Utrikeshandel'),
+    (19, 'International affairs', 'Internationella frågor'),
+    (20, 'Government operations', 'Offentlig förvaltning'),
+    (21, 'Public lands and water management', 'Allmän mark och vatten'),
+    (23, 'Culture', 'Kultur och fritid');
+ALTER TABLE documents ADD COLUMN cap_topic INTEGER REFERENCES cap_topics(code);
+ALTER TABLE documents ADD COLUMN cap_score REAL;
+ALTER TABLE documents ADD COLUMN procedural INTEGER;
+ALTER TABLE items ADD COLUMN cap_topic INTEGER REFERENCES cap_topics(code);
+ALTER TABLE items ADD COLUMN cap_score REAL;
+ALTER TABLE items ADD COLUMN procedural INTEGER;
+CREATE INDEX documents_cap_topic ON documents(cap_topic);
+CREATE INDEX items_cap_topic ON items(cap_topic);
+"""
+
 # (version, description, SQL script or a function run inside the migration's transaction)
 MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = [
     (1, "documents, items, sections, case numbers, parties, referral bodies, FTS5", _V1),
     (2, "case keys (every written form of a case number), reservations", _v2),
+    (3, "CAP topic, CAP score and procedural flag of documents and items", _V3),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -1,38 +1,39 @@
-"""Themes over a corpus: units (documents and § items) -> a fitted, saved, reusable model.
+"""Themes over a corpus: units (documents, § items, cases) -> a fitted, saved, reusable model.
 
-    >>> from nlp_motioner.themes import fit_themes, units_from_paths    # doctest: +SKIP
-    >>> model = fit_themes(units_from_paths(["corpus/"]), k="auto")
-    >>> model.themes()            # DataFrame: id, name, label, seeded, size, terms, top_units
-    >>> model.assignments()       # DataFrame: one row per unit, main theme + secondary themes
-    >>> model.trends("party")     # DataFrame: year x party x theme counts
+    >>> from nlp_motioner.themes import fit_themes, units_from_store       # doctest: +SKIP
+    >>> model = fit_themes(units_from_store("motioner.db"), k="auto")
+    >>> model.themes()            # DataFrame: id, name, label, seeded, size, terms, cap_topic, ...
+    >>> model.assignments()       # one row per unit: metadata, main theme, secondary themes
+    >>> model.trends("party", per="quarter")   # tidy: period, group, theme, name, count, share
     >>> model.save("models/themes"); ThemeModel.load("models/themes")
 
-A unit is a dict with `id` and `text` and optional metadata (`source`, `paragraph`, `title`,
-`date`, `parties`, `outcome`, `organisation`, `doc_type`). Minutes contribute one unit per
-§ item (the real unit of a case), other documents one unit each.
+Procedural units (delegation reports, elections, meeting dates, oral information) are left
+out of fitting unless `include_procedural=True`: they have no policy content and would form
+themes of their own. Each unit's CAP topic probabilities (from the shipped CAP model, or
+given as `cap_proba` on the units) are part of the clustering space, and each theme reports
+its dominant CAP topic.
 
 Stable IDs: seeded themes are identified by their name's slug; other themes get `t01`,
 `t02`, ... When a model is refitted with `previous=`, each new theme takes the ID of the old
-theme whose term signature it matches best (cosine >= `MATCH_MIN`, one-to-one), so saved
-references survive refits; themes without a match get fresh IDs.
+theme whose term signature it matches best (cosine >= `MATCH_MIN`, one-to-one).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import platform
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from nlp_motioner import __version__
+from nlp_motioner.themes.cap import cap_inputs, default_cap_model, unit_cap, unsure_to_zero
 from nlp_motioner.themes.model import LemmaText, ThemeClusterer, slugify
+from nlp_motioner.themes.persist import FORMAT_VERSION, IncompatibleModelError, versions
+from nlp_motioner.themes.trends import trends as _trends
+from nlp_motioner.themes.units import UNIT_FIELDS
 
 __all__ = [
     "FORMAT_VERSION",
@@ -41,167 +42,10 @@ __all__ = [
     "ThemeModel",
     "corpus_hash",
     "fit_themes",
-    "units_from_documents",
-    "units_from_paths",
-    "units_from_cases",
-    "units_from_store",
 ]
 
-FORMAT_VERSION = 1
 MATCH_MIN = 0.3
-MODEL_JSON = "themes.json"
-MODEL_NPZ = "themes.npz"
-UNIT_FIELDS = (
-    "source",
-    "paragraph",
-    "title",
-    "date",
-    "parties",
-    "outcome",
-    "organisation",
-    "doc_type",
-)
-
-
-class IncompatibleModelError(Exception):
-    """A saved theme model that this version cannot use (the message says what to do)."""
-
-
-# --------------------------------------------------------------------------- units
-
-
-def units_from_documents(docs: Iterable[Any], *, max_chars: int = 20000) -> list[dict[str, Any]]:
-    """Theme units from processed `Document`s: one per § item of minutes, else one per document."""
-    units: list[dict[str, Any]] = []
-    for doc in docs:
-        if getattr(doc, "error", None) or not doc.text.strip():
-            continue
-        tags = doc.tags
-        base = {
-            "source": doc.source,
-            "paragraph": None,
-            "title": (tags.title if tags else None) or Path(doc.source).stem,
-            "date": tags.date if tags else None,
-            "parties": list(tags.parties) if tags else [],
-            "outcome": tags.outcome if tags else None,
-            "organisation": tags.organisation if tags else None,
-            "doc_type": tags.doc_type if tags else None,
-        }
-        if doc.items:
-            for it in doc.items:
-                t = it.tags
-                units.append(
-                    {
-                        **base,
-                        "id": f"{doc.source}#{it.paragraph}",
-                        "paragraph": it.paragraph,
-                        "title": (t.title if t and t.title else it.title) or base["title"],
-                        "date": (t.date if t and t.date else None) or base["date"],
-                        "parties": list(t.parties) if t and t.parties else base["parties"],
-                        "outcome": t.outcome if t else None,
-                        "organisation": (t.organisation if t and t.organisation else None)
-                        or base["organisation"],
-                        "text": (it.title + "\n" + doc.text[it.start : it.end])[:max_chars],
-                    }
-                )
-        else:
-            units.append({**base, "id": doc.source, "text": doc.text[:max_chars]})
-    return units
-
-
-def units_from_paths(
-    paths: Sequence[str | os.PathLike[str]], *, jobs: int = 1
-) -> list[dict[str, Any]]:
-    """Read, structure and tag files (directories are walked) into theme units."""
-    from nlp_motioner.batch import iter_files, run
-
-    return units_from_documents(run(iter_files([os.fspath(p) for p in paths]), jobs=jobs))
-
-
-def units_from_cases(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """Theme units from a case file in the format of `arenden.json`: one per case.
-
-    The text is the title plus the quotes of the case's steps, as `motioner eval themes`
-    uses; the date and outcome come from the case's last step with one.
-    """
-    from nlp_motioner.themes.evaluate import case_text
-
-    with open(path, encoding="utf-8-sig") as fh:
-        data = json.load(fh)
-    if isinstance(data, dict):
-        data = data.get("arenden") or data.get("cases") or list(data.values())
-    units: list[dict[str, Any]] = []
-    for case in data if isinstance(data, list) else []:
-        if not isinstance(case, dict) or not case.get("id"):
-            continue
-        steps = [s for s in case.get("steps") or [] if isinstance(s, dict)]
-        dated = [s for s in steps if s.get("date")]
-        decided = [s for s in steps if s.get("decision")]
-        parties = sorted(
-            {str(i.get("party")) for i in case.get("initiators") or [] if i.get("party")}
-        )
-        units.append(
-            {
-                "id": str(case["id"]),
-                "source": str(path),
-                "paragraph": None,
-                "title": case.get("title"),
-                "date": dated[-1]["date"] if dated else None,
-                "parties": parties,
-                "outcome": decided[-1]["decision"] if decided else None,
-                "organisation": None,
-                "doc_type": case.get("initiativ_typ"),
-                "text": case_text(case),
-            }
-        )
-    return units
-
-
-def units_from_store(
-    db: str | os.PathLike[str] | None = None, *, max_chars: int = 20000
-) -> list[dict[str, Any]]:
-    """Theme units from the corpus database: § items of minutes, and documents without items."""
-    from nlp_motioner.store import default_db_path, iter_rows
-
-    path = db if db is not None else default_db_path()
-    docs = {r["id"]: r for r in iter_rows(path, "documents", mask=False)}
-    units: list[dict[str, Any]] = []
-    with_items: set[Any] = set()
-    for it in iter_rows(path, "items", mask=False):
-        d = docs.get(it.get("document_id"), {})
-        with_items.add(it.get("document_id"))
-        units.append(
-            {
-                "id": f"{it.get('source') or d.get('source')}#{it.get('paragraph')}",
-                "source": it.get("source") or d.get("source"),
-                "paragraph": it.get("paragraph"),
-                "title": it.get("title") or d.get("title"),
-                "date": it.get("date") or d.get("date"),
-                "parties": it.get("parties") or d.get("parties") or [],
-                "outcome": it.get("outcome"),
-                "organisation": it.get("organisation") or d.get("organisation"),
-                "doc_type": it.get("doc_type") or d.get("doc_type"),
-                "text": ((it.get("title") or "") + "\n" + (it.get("text") or ""))[:max_chars],
-            }
-        )
-    for doc_id, d in docs.items():
-        if doc_id in with_items or not (d.get("text") or "").strip():
-            continue
-        units.append(
-            {
-                "id": d["source"],
-                "source": d["source"],
-                "paragraph": None,
-                "title": d.get("title"),
-                "date": d.get("date"),
-                "parties": d.get("parties") or [],
-                "outcome": d.get("outcome"),
-                "organisation": d.get("organisation"),
-                "doc_type": d.get("doc_type"),
-                "text": d["text"][:max_chars],
-            }
-        )
-    return units
+Progress = Callable[[int, int | None], None]
 
 
 def corpus_hash(units: Sequence[dict[str, Any]]) -> str:
@@ -216,30 +60,6 @@ def _year(date: Any) -> int | None:
     if isinstance(date, str) and len(date) >= 4 and date[:4].isdigit():
         return int(date[:4])
     return None
-
-
-# --------------------------------------------------------------------------- model
-
-
-def _versions() -> dict[str, str]:
-    import sklearn
-    import spacy
-
-    try:
-        from importlib.metadata import version
-
-        lookups = version("spacy-lookups-data")
-    except Exception:  # pragma: no cover
-        lookups = "unknown"
-    return {
-        "nlp_motioner": __version__,
-        "format": str(FORMAT_VERSION),
-        "spacy": spacy.__version__,
-        "spacy_lookups_data": lookups,
-        "scikit_learn": sklearn.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-    }
 
 
 def _signature_cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -287,20 +107,48 @@ class ThemeModel:
         units: pd.DataFrame,
         scores: np.ndarray,
         corpus_hash: str,
-        versions: dict[str, str] | None = None,
+        versions_: dict[str, str] | None = None,
+        lemma: LemmaText | None = None,
+        cap_classes: list[int] | None = None,
+        display: dict[str, str] | None = None,
     ) -> None:
         self.clusterer = clusterer
         self.ids = ids
         self.units = units
         self.scores = scores
         self.corpus_hash = corpus_hash
-        self.versions = versions or _versions()
+        self.versions = versions_ or versions()
+        self.lemma = lemma or LemmaText()
+        self.cap_classes = list(cap_classes) if cap_classes else None
+        self.display = display or {}
+        self.cap_threshold = 0.0
 
     # ---- views
 
+    def _show(self, term: str) -> str:
+        return " ".join(self.display.get(w, w) for w in term.split())
+
     @property
     def theme_list(self) -> list[dict[str, Any]]:
-        return [{**t, "id": i} for t, i in zip(self.clusterer.themes_, self.ids)]
+        from nlp_motioner.topics import cap_name
+
+        out = []
+        for t, i in zip(self.clusterer.themes_, self.ids):
+            terms = [self._show(x) for x in t["terms"]]
+            label = ", ".join(terms[: self.clusterer.n_label_terms])
+            cap = t.get("cap_topic")
+            out.append(
+                {
+                    **t,
+                    "id": i,
+                    "name": t["name"] if t["seeded"] else label,
+                    "label": label,
+                    "terms": terms,
+                    "cap_topic": cap,
+                    "cap_name": cap_name(cap),
+                }
+            )
+        return out
 
     def name_of(self, theme_id: str) -> str:
         for t in self.theme_list:
@@ -309,7 +157,10 @@ class ThemeModel:
         raise KeyError(theme_id)
 
     def themes(self, top: int = 5) -> pd.DataFrame:
-        """One row per theme, largest first: id, name, label, seeded, size, terms, top_units."""
+        """One row per theme, largest first: id, name, label, seeded, size, terms, top_units,
+        cap_topic, cap_name, cap_share."""
+        cols = ["id", "name", "label", "seeded", "size", "terms", "top_units"]
+        cols += ["cap_topic", "cap_name", "cap_share"]
         rows = []
         main = self.units["main_index"].to_numpy() if len(self.units) else np.array([], dtype=int)
         for t in self.theme_list:
@@ -317,18 +168,11 @@ class ThemeModel:
             best = members[np.argsort(-self.scores[members, t["index"]], kind="stable")][:top]
             rows.append(
                 {
-                    "id": t["id"],
-                    "name": t["name"],
-                    "label": t["label"],
-                    "seeded": t["seeded"],
-                    "size": t["size"],
-                    "terms": t["terms"],
+                    **{c: t.get(c) for c in cols},
                     "top_units": [str(self.units.iloc[i]["id"]) for i in best],
                 }
             )
-        df = pd.DataFrame(
-            rows, columns=["id", "name", "label", "seeded", "size", "terms", "top_units"]
-        )
+        df = pd.DataFrame(rows, columns=cols)
         return df.sort_values(["size", "id"], ascending=[False, True], kind="stable").reset_index(
             drop=True
         )
@@ -337,34 +181,94 @@ class ThemeModel:
         """One row per unit: metadata, `year`, `theme` (main ID), `theme_name`, `score`, `secondary`."""
         return self.units.drop(columns=["main_index"]).copy()
 
-    def _rows_for(self, scores: np.ndarray, main: np.ndarray | None = None) -> list[dict[str, Any]]:
+    def _rows_for(
+        self,
+        scores: np.ndarray,
+        main: np.ndarray | None = None,
+        lemmas: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
         if main is None:
             main = scores.argmax(axis=1) if len(scores) else np.array([], dtype=int)
+        names = [t["name"] for t in self.theme_list]
         sec = self.clusterer.secondary(scores, main)
+        if lemmas is not None:
+            sec = self._with_seed_matches(sec, scores, main, lemmas)
         out = []
         for m, row, s in zip(main, scores, sec):
             out.append(
                 {
                     "main_index": int(m),
                     "theme": self.ids[int(m)],
-                    "theme_name": self.clusterer.themes_[int(m)]["name"],
+                    "theme_name": names[int(m)],
                     "score": round(float(row[m]), 4),
                     "secondary": [
-                        {
-                            "theme": self.ids[i],
-                            "name": self.clusterer.themes_[i]["name"],
-                            "score": v,
-                        }
-                        for i, v in s
+                        {"theme": self.ids[i], "name": names[i], "score": v} for i, v in s
                     ],
                 }
             )
         return out
 
-    def assign(self, texts: Sequence[str]) -> list[dict[str, Any]]:
-        """Place new texts in the fitted themes without refitting."""
-        scores = self.clusterer.transform(LemmaText().transform(list(texts)))
-        rows = self._rows_for(scores)
+    def _with_seed_matches(
+        self,
+        sec: list[list[tuple[int, float]]],
+        scores: np.ndarray,
+        main: np.ndarray,
+        lemmas: Sequence[str],
+    ) -> list[list[tuple[int, float]]]:
+        """A unit about a seeded theme's own terms ("seed_matches") has that theme at least as
+        a secondary one, though its text placed it elsewhere: a text about trygghet that a
+        policy area drew to another cluster is still about trygghet."""
+        from nlp_motioner.themes.model import procedural_terms
+        from nlp_motioner.themes.seeds import seed_matches
+
+        by_name = {seed.name: seed for seed in self.clusterer._seed_list()}
+        seeded = [
+            (j, by_name[t["name"]])
+            for j, t in enumerate(self.theme_list)
+            if t.get("seeded") and t["name"] in by_name
+        ]
+        if not seeded:
+            return sec
+        match = seed_matches(list(lemmas), [seed for _, seed in seeded], procedural_terms())
+        out = []
+        for r, row in enumerate(sec):
+            have = {i for i, _ in row} | {int(main[r])}
+            extra = [
+                (j, round(float(scores[r, j]), 4))
+                for k, (j, _) in enumerate(seeded)
+                if match[r, k] and j not in have
+            ]
+            out.append(row + sorted(extra, key=lambda p: -p[1]))
+        return out
+
+    def _cap_proba(self, units: Sequence[dict[str, Any]], model: Any = None) -> np.ndarray | None:
+        """CAP probabilities in this model's column order (None when fitted without CAP)."""
+        if not self.cap_classes or not self.clusterer.cap_dims_:
+            return None
+        model = model if model is not None else default_cap_model()
+        P = np.zeros((len(units), len(self.cap_classes)))
+        if model is None or not len(units):
+            return P
+        proba = model.predict_proba(cap_inputs(units))
+        col = {int(c): j for j, c in enumerate(model.classes_)}
+        for j, code in enumerate(self.cap_classes):
+            if code in col:
+                P[:, j] = proba[:, col[code]]
+        return unsure_to_zero(P, self.cap_threshold)
+
+    def assign(
+        self, texts: Sequence[str] | None = None, *, units: Sequence[dict[str, Any]] | None = None
+    ) -> list[dict[str, Any]]:
+        """Place new texts (or units: dicts with `text` and optional `title`, `decision`,
+        `committee`) in the fitted themes without refitting."""
+        if units is None:
+            units = [{"text": t} for t in texts or []]
+        units = list(units)
+        if not units:
+            return []
+        lemmas = self.lemma.transform([u.get("text") or "" for u in units])
+        scores = self.clusterer.transform(lemmas, cap=self._cap_proba(units))
+        rows = self._rows_for(scores, lemmas=lemmas)
         for r in rows:
             r.pop("main_index")
         return rows
@@ -372,125 +276,27 @@ class ThemeModel:
     def trends(
         self, by: str = "party", per: str = "year", *, secondary: bool = False
     ) -> pd.DataFrame:
-        """Counts of units per period x group x theme (long format: period, group, theme, name, count).
+        """Counts and shares of units per period x group x theme (see `themes.trends`)."""
+        from nlp_motioner.topics import cap_topics
 
-        `by` is party, outcome or organisation; a unit with several parties counts once for each.
-        With `secondary=True` a unit also counts for its secondary themes.
-        """
-        if by not in ("party", "outcome", "organisation"):
-            raise ValueError(f"by must be party, outcome or organisation, not {by!r}")
-        if per != "year":
-            raise ValueError("per must be year")
-        df = self.assignments()
-        col = {"party": "parties", "outcome": "outcome", "organisation": "organisation"}[by]
-        rows = []
-        for rec in df.itertuples(index=False):
-            rec = rec._asdict()
-            groups = rec[col] if col == "parties" else [rec[col]]
-            groups = [g for g in (groups or []) if g] or ["(okänd)"]
-            themes = [(rec["theme"], rec["theme_name"])]
-            if secondary:
-                themes += [(s["theme"], s["name"]) for s in rec["secondary"]]
-            for g in groups:
-                for tid, name in themes:
-                    rows.append({"period": rec["year"], "group": g, "theme": tid, "name": name})
-        out = pd.DataFrame(rows, columns=["period", "group", "theme", "name"])
-        if out.empty:
-            return out.assign(count=pd.Series(dtype=int))
-        out["period"] = out["period"].astype("Int64")
-        return (
-            out.groupby(["period", "group", "theme", "name"], dropna=False)
-            .size()
-            .rename("count")
-            .reset_index()
-            .sort_values(["period", "group", "count"], ascending=[True, True, False], kind="stable")
-            .reset_index(drop=True)
-        )
+        names = {c: v["sv"] for c, v in cap_topics().items()}
+        return _trends(self.assignments(), by, per, secondary=secondary, cap_names=names)
 
     # ---- persistence (npz + json: nothing in the files can run code)
 
     def save(self, folder: str | os.PathLike[str]) -> Path:
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        c = self.clusterer
-        arrays = {
-            "idf": c.idf_,
-            "components": c.components_,
-            "centroids": c.centroids_,
-            "seed_vectors": c.seed_vectors_.toarray(),
-            "scores": self.scores.astype(np.float32),
-        }
-        meta = {
-            "versions": self.versions,
-            "corpus_hash": self.corpus_hash,
-            "params": {
-                k: (list(v) if isinstance(v, tuple) else v)
-                for k, v in c.get_params().items()
-                if k != "seeds"
-            },
-            "k": int(c.k_),
-            "terms": [str(t) for t in c.terms_],
-            "seed_names": list(c.seed_names_),
-            "themes": self.theme_list,
-            "units": json.loads(self.units.to_json(orient="records", force_ascii=False)),
-        }
-        tmp_json, tmp_npz = folder / (MODEL_JSON + ".tmp"), folder / (MODEL_NPZ + ".tmp.npz")
-        np.savez_compressed(tmp_npz, **arrays)
-        tmp_json.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp_npz, folder / MODEL_NPZ)
-        os.replace(tmp_json, folder / MODEL_JSON)
-        return folder
+        """Write themes.npz and themes.json; an OSError (full disk) leaves an older model as it was."""
+        from nlp_motioner.themes.persist import save_model
+
+        return save_model(self, folder)
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str]) -> ThemeModel:
-        folder = Path(folder)
-        jpath, npath = folder / MODEL_JSON, folder / MODEL_NPZ
-        if not jpath.exists() or not npath.exists():
-            raise FileNotFoundError(f"no theme model in {folder} (run `motioner themes fit` first)")
-        meta = json.loads(jpath.read_text(encoding="utf-8"))
-        saved = meta.get("versions", {})
-        mine = _versions()
-        problems = []
-        if saved.get("format") != mine["format"]:
-            problems.append(
-                f"model format {saved.get('format')} (this version reads {mine['format']})"
-            )
-        if saved.get("spacy_lookups_data") != mine["spacy_lookups_data"]:
-            problems.append(
-                f"lemmas from spacy-lookups-data {saved.get('spacy_lookups_data')} (installed: {mine['spacy_lookups_data']})"
-            )
-        if saved.get("nlp_motioner", "").split(".")[:2] != mine["nlp_motioner"].split(".")[:2]:
-            problems.append(
-                f"nlp_motioner {saved.get('nlp_motioner')} (this is {mine['nlp_motioner']})"
-            )
-        if problems:
-            raise IncompatibleModelError(
-                f"the theme model in {folder} is incompatible: "
-                + "; ".join(problems)
-                + ". Refit it with `motioner themes fit`."
-            )
-        with np.load(npath, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
-        params = dict(meta["params"])
-        for key in ("k_range", "ngram_range"):
-            if key in params:
-                params[key] = tuple(params[key])
-        c = ThemeClusterer(**params, seeds=[])
-        c.terms_ = np.array(meta["terms"], dtype=object)
-        c.vocabulary_ = {t: i for i, t in enumerate(meta["terms"])}
-        c.idf_ = arrays["idf"]
-        c.components_ = arrays["components"]
-        c.centroids_ = arrays["centroids"]
-        c.seed_vectors_ = sp.csr_matrix(arrays["seed_vectors"])
-        c.seed_names_ = list(meta["seed_names"])
-        c.k_ = int(meta["k"])
-        c.themes_ = [{k: v for k, v in t.items() if k != "id"} for t in meta["themes"]]
-        ids = [t["id"] for t in meta["themes"]]
-        units = pd.DataFrame(meta["units"])
-        if "year" in units:
-            units["year"] = units["year"].astype("Int64")
-        c.labels_ = units["main_index"].to_numpy() if len(units) else np.array([], dtype=int)
-        return cls(c, ids, units, arrays["scores"].astype(np.float64), meta["corpus_hash"], saved)
+        """A saved model. A missing, incompatible, damaged or crafted folder raises
+        ModelFileError (IncompatibleModelError for another version) with one line of advice."""
+        from nlp_motioner.themes.persist import load_model
+
+        return load_model(cls, folder)
 
 
 def fit_themes(
@@ -499,31 +305,55 @@ def fit_themes(
     k: int | str = "auto",
     seeds: Any = None,
     previous: ThemeModel | None = None,
+    cap_model: Any = "default",
+    cap_classes: Sequence[int] | None = None,
+    cap_threshold: float | None = None,
+    include_procedural: bool = False,
+    progress: Progress | None = None,
     **params: Any,
 ) -> ThemeModel:
     """Fit themes over units (dicts with `id`, `text` and optional metadata).
 
-    `previous` keeps theme IDs stable across refits (see module docstring).
+    CAP probabilities: units may carry `cap_proba` (a list in the order of `cap_classes`);
+    otherwise `cap_model` gives them ("default": the shipped model; None: no CAP part).
+    A unit whose best probability is below `cap_threshold` (default: the CAP model's own
+    abstention threshold) gets no CAP part.
+    `previous` keeps theme IDs stable across refits; `progress(done, total)` is called as the
+    fit moves on (the k search reports each k tried).
     """
     if isinstance(units, pd.DataFrame):
         units = units.to_dict(orient="records")
     # Sorted by ID, so the same units give the same themes whatever order they come in.
     units = sorted((u for u in units if (u.get("text") or "").strip()), key=lambda u: str(u["id"]))
-    lemmas = LemmaText().transform([u["text"] for u in units])
+    if not include_procedural:
+        units = [u for u in units if not u.get("procedural")]
+    if len(units) < 3:
+        raise ValueError(f"need at least 3 units with text to fit themes, got {len(units)}")
+    P, classes, threshold = unit_cap(units, cap_model, cap_classes, cap_threshold)
+    lemma = LemmaText()
+    lemmas = lemma.fit_transform([u["text"] for u in units])
     clusterer = ThemeClusterer(k=k, seeds=seeds, **params)
-    scores = clusterer.fit_transform(lemmas)
+    scores = clusterer.fit_transform(lemmas, cap=P, progress=progress, cap_classes=classes)
     ids = _assign_ids(clusterer.themes_, previous.theme_list if previous else None)
-    # The main theme is the k-means cluster; scores are cosines to each theme's centre.
-    main = clusterer.labels_
-    probe = ThemeModel(clusterer, ids, pd.DataFrame(), scores, "")
-    rows = probe._rows_for(scores, main)
+    words = {w for t in clusterer.themes_ for term in t["terms"] for w in term.split()}
+    display = {w: lemma.surface_[w] for w in sorted(words) if w in lemma.surface_}
+    model = ThemeModel(
+        clusterer,
+        ids,
+        pd.DataFrame(),
+        scores,
+        "",
+        lemma=lemma,
+        cap_classes=classes,
+        display=display,
+    )
+    rows = model._rows_for(scores, clusterer.labels_, lemmas)
     records = []
     for u, r in zip(units, rows):
         rec = {"id": str(u["id"])}
         for f in UNIT_FIELDS:
             v = u.get(f)
-            rec[f] = list(v or []) if f == "parties" else v
-        rec["parties"] = rec["parties"] or []
+            rec[f] = list(v or []) if f in ("parties", "diarienummer", "referral_bodies") else v
         rec["year"] = _year(rec["date"])
         records.append({**rec, **r})
     df = pd.DataFrame(
@@ -540,4 +370,6 @@ def fit_themes(
         ],
     )
     df["year"] = df["year"].astype("Int64")
-    return ThemeModel(clusterer, ids, df, scores, corpus_hash(units))
+    model.units = df
+    model.corpus_hash = corpus_hash(units)
+    return model

@@ -1,28 +1,28 @@
-"""The theme estimators: lemmatized text -> TF-IDF (words and two-word phrases) -> LSA ->
-k-means with seeded centres -> themes with class-based TF-IDF labels.
+"""The theme estimators: lemmatized text -> TF-IDF (words and two-word phrases) -> LSA, plus
+CAP topic probabilities and seed similarities -> k-means -> themes with readable labels.
 
 Two scikit-learn style estimators, composed with `sklearn.pipeline.Pipeline` by
 `make_theme_pipeline()`:
 
 * `LemmaText` turns raw text into a string of content lemmas (shared spaCy pipeline in
-  `nlp_motioner.nlp`; stop words, numbers, procedural words and page furniture removed).
-* `ThemeClusterer` clusters lemma strings. `fit` learns `vocabulary_`, `idf_`, `components_`
-  (the LSA basis), `centroids_`, `themes_` and `labels_`; `transform` gives each text a score
-  per theme, `predict` its main theme.
+  `nlp_motioner.nlp`; stop words, numbers, names, procedural words, page furniture and
+  the names of bodies removed). `fit` learns how each lemma is usually written
+  (`surface_`), so labels read "kränkande behandling", not "kränka behandling", and which
+  words the corpus nearly always capitalises (`names_`: places and people, dropped too).
+* `ThemeClusterer` clusters lemma strings. `fit` learns `vocabulary_`, `idf_`,
+  `components_` (the LSA basis), `centroids_`, `themes_`, `labels_` and `k_scores_`;
+  `transform` gives each text a score per theme, `predict` its main theme.
 
-Choosing k ("auto"): the k in `k_range` with the highest mean cosine silhouette on the LSA
-vectors (on a fixed sample of at most `silhouette_sample` texts), with k capped at
-sqrt(n / 2) for small corpora. Silhouette rewards themes that are both tight and apart, and
-unlike the k-means inertia it does not keep improving as k grows.
+The clustering space joins three parts: the LSA vector of the text; the CAP topic
+probabilities of the unit (`cap=`, weighted by `cap_weight`), so that themes do not mix
+policy areas; and the seeds' similarities (`seed_weight`). k ("auto") is chosen by
+cluster stability (`nlp_motioner.themes.stability`), between `k_range[0]` and the smaller
+of `k_range[1]` and a fifth of the units.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import math
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +31,13 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.metrics import silhouette_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import normalize
 
-from nlp_motioner import nlp
-from nlp_motioner._data import load_toml
+from nlp_motioner.themes.labels import describe_themes
+from nlp_motioner.themes.seeds import SeedTheme, load_seeds, seed_keys, slugify
+from nlp_motioner.themes.stability import choose_k
+from nlp_motioner.themes.text import LemmaText, procedural_terms
 
 __all__ = [
     "LemmaText",
@@ -45,127 +46,12 @@ __all__ = [
     "load_seeds",
     "make_theme_pipeline",
     "procedural_terms",
+    "slugify",
 ]
 
+Progress = Callable[[int, int | None], None]
 
-# --------------------------------------------------------------------------- text
-
-
-def procedural_terms() -> frozenset[str]:
-    """Lemmas of the procedural and furniture words in themes/terms.toml."""
-    return _procedural()
-
-
-_LETTERS = re.compile(r"[a-zåäöéü]")
-
-
-def _procedural() -> frozenset[str]:
-    global _PROCEDURAL
-    if _PROCEDURAL is None:
-        words = load_toml("themes/terms.toml")["procedural"]
-        _PROCEDURAL = frozenset(w for w in words) | frozenset(nlp.lemma(w) for w in words)
-    return _PROCEDURAL
-
-
-_PROCEDURAL: frozenset[str] | None = None
-
-
-class LemmaText(BaseEstimator, TransformerMixin):
-    """Raw text -> one space-separated string of content lemmas per text.
-
-    Stop words (nlp.stop_words), numbers, one-letter tokens, procedural words and page
-    furniture (themes/terms.toml) are dropped. Stateless: `fit` learns nothing.
-    """
-
-    def __init__(
-        self, drop_procedural: bool = True, drop_names: bool = True, min_length: int = 3
-    ) -> None:
-        self.drop_procedural = drop_procedural
-        self.drop_names = drop_names
-        self.min_length = min_length
-
-    def fit(self, X: Iterable[str], y: Any = None) -> LemmaText:
-        return self
-
-    def transform(self, X: Iterable[str]) -> list[str]:
-        drop = _procedural() if self.drop_procedural else frozenset()
-        out = []
-        for toks in nlp.content_lemmas_many(X, drop_names=self.drop_names):
-            out.append(" ".join(t for t in toks if len(t) >= self.min_length and t not in drop))
-        return out
-
-
-# --------------------------------------------------------------------------- seeds
-
-
-@dataclass
-class SeedTheme:
-    """A named theme with seed terms (as written, before lemmatization)."""
-
-    name: str
-    terms: list[str] = field(default_factory=list)
-
-    @property
-    def slug(self) -> str:
-        return slugify(self.name)
-
-
-def slugify(name: str) -> str:
-    s = name.lower().translate(str.maketrans("åäöéü", "aaoeu"))
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-
-
-def load_seeds(source: str | Path | None = None) -> list[SeedTheme]:
-    """Seed themes from a TOML file (`[[theme]]` tables with `name` and `terms`).
-
-    `None` loads the defaults shipped in the package (themes/seeds.toml).
-    """
-    if source is None:
-        data = load_toml("themes/seeds.toml")
-    else:
-        import tomllib
-
-        with open(source, "rb") as fh:
-            data = tomllib.load(fh)
-    themes = data.get("theme", [])
-    if not isinstance(themes, list):
-        raise ValueError("a seeds file needs [[theme]] tables with `name` and `terms`")
-    out = []
-    for t in themes:
-        if not t.get("name") or not isinstance(t.get("terms", []), list):
-            raise ValueError(f"seed theme without a name or a terms list: {t!r}")
-        out.append(SeedTheme(str(t["name"]), [str(x) for x in t.get("terms", [])]))
-    return out
-
-
-def _seed_vocab_terms(seed: SeedTheme, vocab: dict[str, int]) -> list[int]:
-    """Column indices of the vocabulary terms a seed's terms reach.
-
-    A term with `*` or `?` is a shell-style pattern over the vocabulary's lemmas and phrases;
-    any other term is lemmatized and reaches its words and its two-word phrases.
-    """
-    cols: set[int] = set()
-    patterns = []
-    for term in seed.terms:
-        term = term.strip().lower()
-        if not term:
-            continue
-        if "*" in term or "?" in term:
-            patterns.append(fnmatch.translate(term))
-            continue
-        toks = [t for t in nlp.content_lemmas(term) if t not in _procedural()]
-        if len(toks) == 1 and toks[0] in vocab:
-            cols.add(vocab[toks[0]])
-        # A phrase reaches its two-word phrases only: "våld i nära relationer" must not make
-        # "nära" on its own a seed word.
-        for a, b in zip(toks, toks[1:]):
-            if f"{a} {b}" in vocab:
-                cols.add(vocab[f"{a} {b}"])
-    if patterns:
-        # One alternation per seed: a single pass over the vocabulary.
-        regex = re.compile("|".join(f"(?:{p})" for p in patterns))
-        cols.update(i for t, i in vocab.items() if regex.match(t))
-    return sorted(cols)
+_MIN_PER_THEME = 5  # "auto" never asks for more themes than a fifth of the units
 
 
 # --------------------------------------------------------------------------- clusterer
@@ -175,7 +61,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     """Cluster lemma strings into themes; seeded themes start from their own centres.
 
     Parameters are stored as given (scikit-learn convention); everything learnt ends in "_".
-    `k` is an int, or "auto" to pick k by the silhouette criterion (see module docstring).
+    `k` is an int, or "auto" to pick k by stability (see the module docstring).
     `seeds` is a list of SeedTheme, a TOML path, None for the package defaults, or [] for none.
     """
 
@@ -183,23 +69,27 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         self,
         k: int | str = "auto",
         seeds: Any = None,
-        k_range: tuple[int, int] = (6, 24),
+        k_range: tuple[int, int] = (6, 40),
+        k_step: int = 2,
         n_components: int = 200,
         ngram_range: tuple[int, int] = (1, 2),
         min_df: int | float = 2,
         max_df: float = 0.5,
         max_features: int | None = 40000,
-        seed_weight: float = 2.0,
+        cap_weight: float = 1.0,
+        seed_weight: float = 1.0,
         seed_threshold: float = 0.08,
         seed_min_docs: int = 2,
-        seed_name_min: float = 0.02,
-        seed_name_lift: float = 1.5,
-        seed_name_top: int = 10,
+        seed_name_share: float = 0.5,
+        seed_top: int = 5,
+        seed_top_share: float = 0.6,
+        stability_cut: float = 0.6,
+        stability_runs: int = 4,
+        stability_sample: int = 4000,
         secondary_min: float = 0.1,
         secondary_ratio: float = 0.5,
         max_secondary: int = 3,
         n_label_terms: int = 3,
-        silhouette_sample: int = 3000,
         n_init: int = 3,
         svd_iter: int = 3,
         svd_sample: int = 20000,
@@ -208,22 +98,26 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         self.k = k
         self.seeds = seeds
         self.k_range = k_range
+        self.k_step = k_step
         self.n_components = n_components
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.max_df = max_df
         self.max_features = max_features
+        self.cap_weight = cap_weight
         self.seed_weight = seed_weight
         self.seed_threshold = seed_threshold
         self.seed_min_docs = seed_min_docs
-        self.seed_name_min = seed_name_min
-        self.seed_name_lift = seed_name_lift
-        self.seed_name_top = seed_name_top
+        self.seed_name_share = seed_name_share
+        self.seed_top = seed_top
+        self.seed_top_share = seed_top_share
+        self.stability_cut = stability_cut
+        self.stability_runs = stability_runs
+        self.stability_sample = stability_sample
         self.secondary_min = secondary_min
         self.secondary_ratio = secondary_ratio
         self.max_secondary = max_secondary
         self.n_label_terms = n_label_terms
-        self.silhouette_sample = silhouette_sample
         self.n_init = n_init
         self.svd_iter = svd_iter
         self.svd_sample = svd_sample
@@ -242,23 +136,31 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         X = counts.copy()
-        X.data = 1.0 + np.log(
-            X.data
-        )  # sublinear tf: a word said ten times is not ten times the topic
+        X.data = 1.0 + np.log(X.data)  # sublinear tf: ten mentions are not ten times the topic
         X = X @ sp.diags(self.idf_)
         return normalize(X)
 
     def _embed(self, tfidf: sp.csr_matrix) -> np.ndarray:
-        Z = np.asarray(tfidf @ self.components_.T)
-        return normalize(Z)
+        return normalize(np.asarray(tfidf @ self.components_.T))
 
-    def _space(self, tfidf: sp.csr_matrix) -> np.ndarray:
-        """The clustering space: LSA vectors, plus the seed scores weighted by `seed_weight`
-        so that texts that use a seed's words lean towards that seed's theme."""
-        Z = self._embed(tfidf)
+    def _cap_block(self, cap: Any, n: int) -> np.ndarray:
+        if not self.cap_dims_ or not self.cap_weight:
+            return np.zeros((n, 0))
+        if cap is None:
+            return np.zeros((n, self.cap_dims_))
+        P = np.asarray(cap, dtype=np.float64)
+        if P.shape != (n, self.cap_dims_):
+            raise ValueError(f"cap must be {n} x {self.cap_dims_}, not {P.shape}")
+        # Probabilities as they are, not rescaled: a unit the CAP model is sure about is
+        # pulled to its topic, one it is unsure about (flat probabilities) hardly at all.
+        return self.cap_weight * np.nan_to_num(P)
+
+    def _space(self, tfidf: sp.csr_matrix, cap: Any = None) -> np.ndarray:
+        """LSA vector, CAP probabilities and seed scores, each weighted, as one unit vector."""
+        parts = [self._embed(tfidf), self._cap_block(cap, tfidf.shape[0])]
         if self.seed_weight and self.seed_vectors_.shape[0]:
-            Z = normalize(np.hstack([Z, self.seed_weight * self._seed_scores(tfidf)]))
-        return Z
+            parts.append(self.seed_weight * self._seed_scores(tfidf))
+        return normalize(np.hstack(parts))
 
     def _seed_scores(self, tfidf: sp.csr_matrix) -> np.ndarray:
         if self.seed_vectors_.shape[0] == 0:
@@ -267,58 +169,113 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
 
     # ---- fit
 
-    def fit(self, X: Sequence[str], y: Any = None) -> ThemeClusterer:
+    def fit(
+        self,
+        X: Sequence[str],
+        y: Any = None,
+        cap: Any = None,
+        progress: Progress | None = None,
+        cap_classes: Sequence[int] | None = None,
+    ) -> ThemeClusterer:
+        """Fit on lemma strings; `cap` is an optional units x topics matrix of CAP
+        probabilities, `cap_classes` the topic code of each of its columns."""
         X = list(X)
         n = len(X)
         if n < 3:
             raise ValueError(f"need at least 3 texts to fit themes, got {n}")
         rng = np.random.default_rng(self.random_state)
-        min_df = self.min_df if n >= 20 else 1
         cv = CountVectorizer(
             token_pattern=r"\S+",
             lowercase=False,
             ngram_range=tuple(self.ngram_range),
-            min_df=min_df,
+            min_df=self.min_df if n >= 20 else 1,
             max_df=self.max_df if n >= 20 else 1.0,
             max_features=self.max_features,
             dtype=np.float64,
         )
-        counts = cv.fit_transform(X).tocsr()
+        try:
+            counts = cv.fit_transform(X).tocsr()
+        except ValueError:  # no term survives the document-frequency limits
+            cv.set_params(min_df=1, max_df=1.0)
+            counts = cv.fit_transform(X).tocsr()
         self.vocabulary_ = {t: int(i) for t, i in cv.vocabulary_.items()}
         self.terms_ = np.array(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         self.idf_ = np.log((1 + n) / (1 + df)) + 1.0  # smoothed idf, as scikit-learn's
         tfidf = self._tfidf(counts)
+        self.components_ = self._lsa(tfidf, n)
+        self.cap_dims_ = 0 if cap is None else int(np.asarray(cap).shape[1])
 
-        # LSA basis: the top right singular vectors of the TF-IDF matrix.
+        seeds = self._seed_list()
+        self._fit_seeds(seeds)
+        S = self._seed_scores(tfidf)
+        Z = self._space(tfidf, cap)
+        seed_centres, _ = self._seed_centres(Z, S)
+
+        if self.k == "auto":
+            k = self._choose_k(Z, seed_centres, progress)
+        else:
+            k = int(self.k)
+            self.k_scores_ = {}
+        k = max(1, min(k, n))
+        self.k_ = k
+        labels, centroids = self._kmeans(Z, seed_centres, k, rng, n_init=self.n_init)
+        self.centroids_ = centroids
+        scores = self._scores(Z)
+        # Units without a CAP part are placed by what they have (see _scores).
+        blind = self._without_cap(Z)
+        labels[blind] = scores[blind].argmax(axis=1)
+        self.labels_ = labels
+        self.themes_ = describe_themes(self, counts, X, labels, scores, seeds, cap, cap_classes)
+        self._fit_scores = scores  # kept for fit_transform only
+        return self
+
+    def fit_transform(
+        self,
+        X: Sequence[str],
+        y: Any = None,
+        cap: Any = None,
+        progress: Progress | None = None,
+        cap_classes: Sequence[int] | None = None,
+    ) -> np.ndarray:
+        """Fit, then the scores of the fitted texts (without vectorizing them again)."""
+        self.fit(X, cap=cap, progress=progress, cap_classes=cap_classes)
+        return self.__dict__.pop("_fit_scores")
+
+    def _lsa(self, tfidf: sp.csr_matrix, n: int) -> np.ndarray:
+        """The LSA basis: the top right singular vectors of (a fixed sample of) the TF-IDF rows."""
         from sklearn.decomposition import TruncatedSVD
 
-        dims = max(2, min(self.n_components, tfidf.shape[1] - 1, n - 1))
+        dims = max(1, min(self.n_components, tfidf.shape[1] - 1, n - 1))
+        if dims < 2:
+            return np.eye(tfidf.shape[1])[:1] if tfidf.shape[1] else np.zeros((1, 0))
         svd = TruncatedSVD(
             n_components=dims,
             algorithm="randomized",
             n_iter=self.svd_iter,
             random_state=self.random_state,
         )
-        # The basis is learnt on a fixed sample of rows: a few ten thousand texts pin down the
-        # main directions, and the cost no longer grows with the corpus.
         rows = tfidf
         if n > self.svd_sample:
-            rows = tfidf[
-                np.sort(
-                    np.random.default_rng(self.random_state).choice(
-                        n, self.svd_sample, replace=False
-                    )
-                )
-            ]
-        svd.fit(rows)
-        self.components_ = svd.components_
+            pick = np.random.default_rng(self.random_state).choice(
+                n, self.svd_sample, replace=False
+            )
+            rows = tfidf[np.sort(pick)]
+        return svd.fit(rows).components_
 
-        # Seeds: a seed's vector spans the vocabulary terms it reaches, weighted by idf.
-        seeds = self._seed_list()
+    def _seed_list(self) -> list[SeedTheme]:
+        if self.seeds is None:
+            return load_seeds()
+        if isinstance(self.seeds, (str, Path)):
+            return load_seeds(self.seeds)
+        return [s if isinstance(s, SeedTheme) else SeedTheme(**s) for s in self.seeds]
+
+    def _fit_seeds(self, seeds: list[SeedTheme]) -> None:
+        """A seed's vector spans the vocabulary words and phrases it names, weighted by idf."""
         rows, names = [], []
+        drop = procedural_terms()
         for s in seeds:
-            cols = _seed_vocab_terms(s, self.vocabulary_)
+            cols = sorted(self.vocabulary_[t] for t in seed_keys(s, drop) if t in self.vocabulary_)
             if not cols:
                 continue
             vec = np.zeros(len(self.vocabulary_))
@@ -329,33 +286,6 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         self.seed_vectors_ = (
             sp.csr_matrix(np.array(rows)) if rows else sp.csr_matrix((0, len(self.vocabulary_)))
         )
-        S = self._seed_scores(tfidf)
-        Z = self._space(tfidf)
-        seed_centres, seed_of_centre = self._seed_centres(Z, S)
-
-        k = self._choose_k(Z, seed_centres, rng) if self.k == "auto" else int(self.k)
-        k = max(1, min(k, n))
-        self.k_ = k
-        labels, centroids = self._kmeans(Z, seed_centres, k, rng, n_init=self.n_init)
-        self.labels_ = labels
-        self.centroids_ = centroids
-
-        self.themes_ = self._describe(counts, S, labels, seed_of_centre)
-        self._fit_space = Z  # kept for fit_transform only
-        return self
-
-    def fit_transform(self, X: Sequence[str], y: Any = None) -> np.ndarray:
-        """Fit, then the scores of the fitted texts (without vectorizing them again)."""
-        self.fit(X)
-        Z = self.__dict__.pop("_fit_space")
-        return np.clip(Z @ self.centroids_.T, 0.0, 1.0)
-
-    def _seed_list(self) -> list[SeedTheme]:
-        if self.seeds is None:
-            return load_seeds()
-        if isinstance(self.seeds, (str, Path)):
-            return load_seeds(self.seeds)
-        return [s if isinstance(s, SeedTheme) else SeedTheme(**s) for s in self.seeds]
 
     def _seed_centres(self, Z: np.ndarray, S: np.ndarray) -> tuple[np.ndarray, list[int]]:
         """Centres for seeds that enough texts lean to, largest first."""
@@ -378,7 +308,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     def _init(
         self, Z: np.ndarray, seed_centres: np.ndarray, k: int, rng: np.random.Generator
     ) -> np.ndarray:
-        centres = [c for c in seed_centres[:k]]
+        centres = list(seed_centres[:k])
         if not centres:
             centres.append(Z[rng.integers(len(Z))])
         d2 = np.min([np.maximum(0.0, 2.0 - 2.0 * Z @ c) for c in centres], axis=0)
@@ -424,132 +354,65 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
             return km.fit_predict(full).astype(np.int64), normalize(km.cluster_centers_)
         return best[1], normalize(best[2])
 
-    def _choose_k(self, Z: np.ndarray, seed_centres: np.ndarray, rng: np.random.Generator) -> int:
+    def _choose_k(self, Z: np.ndarray, seed_centres: np.ndarray, progress: Progress | None) -> int:
         lo, hi = int(self.k_range[0]), int(self.k_range[1])
-        # A small corpus cannot hold many themes: at most about sqrt(n / 2) of them.
-        hi = max(2, min(hi, int(math.sqrt(len(Z) / 2)), len(Z) - 1))
-        lo = min(lo, hi)
-        sample_rng = np.random.default_rng(self.random_state)
-        # The search clusters a fixed sample (k-means on 20k texts finds the same themes as
-        # on 100k), and scores each k on a smaller sample of that.
-        if len(Z) > self.svd_sample:
-            Z = Z[np.sort(sample_rng.choice(len(Z), self.svd_sample, replace=False))]
-        idx = np.arange(len(Z))
-        if len(idx) > self.silhouette_sample:
-            idx = np.sort(sample_rng.choice(len(Z), self.silhouette_sample, replace=False))
-        best_k, best = lo, -2.0
-        self.k_scores_ = {}
-        step = 1 if hi - lo <= 12 else 2
-        for k in range(lo, hi + 1, step):
-            labels, _ = self._kmeans(Z, seed_centres, k, np.random.default_rng(self.random_state))
-            if len(set(labels[idx].tolist())) < 2:
-                continue
-            score = float(silhouette_score(Z[idx], labels[idx], metric="cosine"))
-            self.k_scores_[k] = score
-            if score > best:
-                best_k, best = k, score
-        return best_k
-
-    # ---- labels
-
-    def _class_tfidf(self, counts: sp.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
-        onehot = sp.csr_matrix(
-            (np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels))
-        )
-        tf = np.asarray((onehot @ counts).todense())  # k x V term counts per theme
-        per_class = tf.sum(axis=1, keepdims=True)
-        avg = max(1.0, float(per_class.mean()))
-        freq = tf.sum(axis=0)
-        return (tf / np.maximum(per_class, 1.0)) * np.log1p(avg / np.maximum(freq, 1.0))
-
-    def _label_terms(self, row: np.ndarray, n: int) -> list[str]:
-        order = np.argsort(-row, kind="stable")[: 12 * n]
-        chosen: list[str] = []
-        for i in order:
-            if row[i] <= 0:
-                break
-            term = str(self.terms_[i])
-            parts = term.split()
-            if len(parts) == 2 and parts[0] == parts[1]:
-                continue
-            if len(parts) == 1 and any(term in c.split() for c in chosen):
-                continue
-            if len(parts) == 2:
-                # A phrase replaces the single words it contains.
-                chosen = [c for c in chosen if c not in parts]
-                if any(set(parts) & set(c.split()) for c in chosen if " " in c):
-                    continue
-            chosen.append(term)
-            if len(chosen) >= n:
-                break
-        return chosen
-
-    def _describe(
-        self, counts: sp.csr_matrix, S: np.ndarray, labels: np.ndarray, seed_of_centre: list[int]
-    ) -> list[dict[str, Any]]:
-        k = self.k_
-        ctf = self._class_tfidf(counts, labels, k)
-        self.class_tfidf_ = ctf
-        sizes = np.bincount(labels, minlength=k)
-        # Which seed each theme is (one seed per theme at most). A seed may name a theme
-        # whose texts lean to it (mean seed score and lift over the corpus) and whose
-        # distinctive terms include one of the seed's terms; among those, the seed goes to
-        # the theme that holds most of the seed's weight, so "skola" names the big school
-        # theme rather than a small one about one school matter.
-        seed_for: dict[int, int] = {}
-        if S.shape[1]:
-            M = np.zeros((k, S.shape[1]))
-            for c in range(k):
-                if sizes[c]:
-                    M[c] = S[labels == c].mean(axis=0)
-            lift = M / np.maximum(S.mean(axis=0, keepdims=True), 1e-9)
-            ok = (M >= self.seed_name_min) & (lift >= self.seed_name_lift)
-            top = np.argsort(-ctf, axis=1, kind="stable")[:, : self.seed_name_top]
-            seed_cols = [set(self.seed_vectors_[j].indices.tolist()) for j in range(S.shape[1])]
-            for c in range(k):
-                distinctive = {int(t) for t in top[c] if ctf[c, t] > 0}
-                for j in range(S.shape[1]):
-                    if ok[c, j] and not (distinctive & seed_cols[j]):
-                        ok[c, j] = False
-            mass = np.where(ok, M * sizes[:, None], 0.0)
-            if mass.any():
-                from scipy.optimize import linear_sum_assignment
-
-                rows, cols = linear_sum_assignment(-mass)
-                for r, c in zip(rows, cols):
-                    if ok[r, c]:
-                        seed_for[int(r)] = int(c)
-        themes = []
-        for c in range(k):
-            top = self._label_terms(ctf[c], 10)
-            label = ", ".join(top[: self.n_label_terms])
-            seed = seed_for.get(c)
-            themes.append(
-                {
-                    "index": c,
-                    "name": self.seed_names_[seed] if seed is not None else label,
-                    "label": label,
-                    "seeded": seed is not None,
-                    "terms": top,
-                    "size": int(sizes[c]),
-                    "signature": self._signature(ctf[c]),
-                }
+        hi = max(2, min(hi, len(Z) // _MIN_PER_THEME, len(Z) - 1))
+        lo = max(2, min(lo, hi))
+        if len(Z) > self.stability_sample:
+            pick = np.random.default_rng(self.random_state).choice(
+                len(Z), self.stability_sample, replace=False
             )
-        return themes
+            Z = Z[np.sort(pick)]
 
-    def _signature(self, row: np.ndarray, n: int = 40) -> dict[str, float]:
-        order = np.argsort(-row, kind="stable")[:n]
-        return {str(self.terms_[i]): round(float(row[i]), 6) for i in order if row[i] > 0}
+        def cluster(rows: np.ndarray, k: int, seed: int) -> np.ndarray:
+            labels, _ = self._kmeans(rows, seed_centres, k, np.random.default_rng(seed))
+            return labels
+
+        k, self.k_scores_ = choose_k(
+            Z,
+            range(lo, hi + 1, max(1, int(self.k_step))),
+            cluster,
+            cut=self.stability_cut,
+            runs=self.stability_runs,
+            random_state=self.random_state,
+            progress=progress,
+        )
+        return k
 
     # ---- use
 
-    def transform(self, X: Sequence[str]) -> np.ndarray:
+    def _cap_columns(self) -> slice:
+        start = self.components_.shape[0]
+        return slice(start, start + (self.cap_dims_ if self.cap_weight else 0))
+
+    def _without_cap(self, Z: np.ndarray) -> np.ndarray:
+        cols = self._cap_columns()
+        if cols.stop == cols.start:
+            return np.zeros(len(Z), dtype=bool)
+        return ~np.any(Z[:, cols] != 0, axis=1)
+
+    def _scores(self, Z: np.ndarray) -> np.ndarray:
+        """Cosine of each unit to each theme's centre, 0..1.
+
+        A unit without a CAP part (the CAP model abstained, or none was given) is compared
+        with the centres' other parts only, renormalised: missing evidence counts neither
+        for nor against a theme.
+        """
+        S = Z @ self.centroids_.T
+        blind = self._without_cap(Z)
+        if blind.any():
+            keep = np.ones(Z.shape[1], dtype=bool)
+            keep[self._cap_columns()] = False
+            S[blind] = Z[blind][:, keep] @ normalize(self.centroids_[:, keep]).T
+        return np.clip(S, 0.0, 1.0)
+
+    def transform(self, X: Sequence[str], cap: Any = None) -> np.ndarray:
         """Score of each text for each theme (cosine to the theme's centre, 0..1)."""
         tfidf = self._tfidf(self._counts(list(X)))
-        return np.clip(self._space(tfidf) @ self.centroids_.T, 0.0, 1.0)
+        return self._scores(self._space(tfidf, cap))
 
-    def predict(self, X: Sequence[str]) -> np.ndarray:
-        return self.transform(X).argmax(axis=1)
+    def predict(self, X: Sequence[str], cap: Any = None) -> np.ndarray:
+        return self.transform(X, cap).argmax(axis=1)
 
     def secondary(self, scores: np.ndarray, main: np.ndarray) -> list[list[tuple[int, float]]]:
         """Secondary themes per text: close to the main theme's score and above a floor."""

@@ -179,7 +179,7 @@ def test_ids_are_stable_across_refits(bundled_units) -> None:
 
 def test_trends_by_party(bundled_model: ThemeModel) -> None:
     df = bundled_model.trends("party")
-    assert list(df.columns) == ["period", "group", "theme", "name", "count"]
+    assert list(df.columns) == ["period", "group", "theme", "name", "count", "units", "share"]
     assert df["count"].sum() >= len(bundled_model.assignments())
     with pytest.raises(ValueError):
         bundled_model.trends("colour")
@@ -188,7 +188,7 @@ def test_trends_by_party(bundled_model: ThemeModel) -> None:
 def test_custom_seeds_file(bundled_units, tmp_path: Path) -> None:
     seeds = tmp_path / "seeds.toml"
     seeds.write_text(
-        '[[theme]]\nname = "laddning"\nterms = ["laddstation*", "elcykel", "cykel*"]\n',
+        '[[theme]]\nname = "laddning"\nterms = ["laddstation", "laddstationer", "elcykel", "cykel", "cyklist"]\n',
         encoding="utf-8",
     )
     model = fit_themes(bundled_units, k=8, seeds=str(seeds))
