@@ -16,14 +16,14 @@ from typing import Any
 
 from nlp_motioner.modelfile import ModelFileError
 from nlp_motioner.record import Document, Tags
-from nlp_motioner.topics.cap import CapClassifier
 from nlp_motioner.topics.inputs import case_input, document_inputs
 from nlp_motioner.topics.procedural import procedural_kind
+from nlp_motioner.topics.scorer import CapScorer
 
 __all__ = ["annotate", "cap_for_cases", "default_model_dir", "load_cap_model"]
 
 _lock = threading.Lock()
-_cache: dict[str, CapClassifier | ModelFileError] = {}
+_cache: dict[str, CapScorer | ModelFileError] = {}
 _warned: set[str] = set()
 
 
@@ -35,8 +35,9 @@ def default_model_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "models" / "cap"
 
 
-def load_cap_model(folder: str | os.PathLike[str] | None = None) -> CapClassifier:
-    """The CAP model in `folder` (default: `default_model_dir()`), loaded once per process.
+def load_cap_model(folder: str | os.PathLike[str] | None = None) -> CapScorer:
+    """The CAP model in `folder` (default: `default_model_dir()`), loaded once per process
+    for scoring (plain numpy: a tagging worker never imports scikit-learn).
 
     Raises ModelFileError (one line, with advice) for a missing or damaged model.
     """
@@ -45,7 +46,7 @@ def load_cap_model(folder: str | os.PathLike[str] | None = None) -> CapClassifie
         hit = _cache.get(path)
         if hit is None:
             try:
-                hit = CapClassifier.load(path)
+                hit = CapScorer.load(path)
             except ModelFileError as exc:
                 hit = exc
             _cache[path] = hit
@@ -54,7 +55,7 @@ def load_cap_model(folder: str | os.PathLike[str] | None = None) -> CapClassifie
     return hit
 
 
-def _model_or_none(model: CapClassifier | None) -> CapClassifier | None:
+def _model_or_none(model: CapScorer | None) -> CapScorer | None:
     if model is not None:
         return model
     try:
@@ -67,7 +68,7 @@ def _model_or_none(model: CapClassifier | None) -> CapClassifier | None:
         return None
 
 
-def annotate(doc: Document, model: CapClassifier | None = None) -> Document:
+def annotate(doc: Document, model: CapScorer | None = None) -> Document:
     """Set `cap_topic`, `cap_score` and `procedural` on a tagged Document and its § items.
 
     Minutes (documents with § items) get topics per item; the whole minutes get None.
@@ -93,7 +94,7 @@ def annotate(doc: Document, model: CapClassifier | None = None) -> Document:
 
 
 def cap_for_cases(
-    cases: Iterable[dict[str, Any]], model: CapClassifier | None = None
+    cases: Iterable[dict[str, Any]], model: CapScorer | None = None
 ) -> list[dict[str, Any]]:
     """{"id", "cap_topic", "cap_score", "procedural"} per case record (arenden.json format)."""
     cases = [c for c in cases if isinstance(c, dict)]

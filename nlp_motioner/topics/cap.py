@@ -28,24 +28,19 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from nlp_motioner.modelfile import (
-    ModelFileError,
-    check_fields,
-    check_params,
-    library_versions,
-    read_json,
-    read_npz,
-    write_model,
-)
+from nlp_motioner.modelfile import check_params, library_versions, write_model
 from nlp_motioner.topics.features import CapFeatures
 from nlp_motioner.topics.inputs import CapInput
+from nlp_motioner.topics.scorer import (
+    ADVICE,
+    FORMAT_VERSION,
+    MODEL_JSON,
+    MODEL_NPZ,
+    read_cap_files,
+)
 
 __all__ = ["CapClassifier", "FORMAT_VERSION", "MODEL_JSON", "MODEL_NPZ"]
 
-FORMAT_VERSION = 1
-MODEL_JSON = "cap.json"
-MODEL_NPZ = "cap.npz"
-ADVICE = "`make models` rebuilds the shipped CAP model"
 _ABSENT = -10.0  # decision value for a class a fold did not train on
 _THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.0, 0.96, 0.05))
 
@@ -215,61 +210,8 @@ class CapClassifier(ClassifierMixin, BaseEstimator):
     @classmethod
     def load(cls, folder: str | os.PathLike[str]) -> CapClassifier:
         """A saved model; a damaged or crafted folder raises ModelFileError (one line)."""
-        folder = Path(folder)
-        jpath = folder / MODEL_JSON
-        meta = read_json(jpath, advice=ADVICE)
-        check_fields(
-            meta,
-            {
-                "format": lambda v: v == FORMAT_VERSION,
-                "params": dict,
-                "classes": lambda v: (
-                    isinstance(v, list)
-                    and len(v) >= 2
-                    and all(isinstance(c, int) and not isinstance(c, bool) for c in v)
-                ),
-                "temperature": lambda v: isinstance(v, (int, float)) and 0 < v < 1e6,
-                "threshold": lambda v: isinstance(v, (int, float)) and 0 <= v <= 1,
-                "vocabulary": lambda v: isinstance(v, list) and all(isinstance(t, str) for t in v),
-                "lexicon": lambda v: (
-                    isinstance(v, dict)
-                    and all(
-                        isinstance(t, list) and all(isinstance(s, str) for s in t)
-                        for t in v.values()
-                    )
-                ),
-                "committee_rules": lambda v: (
-                    isinstance(v, dict)
-                    and all(
-                        isinstance(t, dict)
-                        and all(
-                            isinstance(s, list) and all(isinstance(w, str) for w in s)
-                            for s in t.values()
-                        )
-                        for t in v.values()
-                    )
-                ),
-            },
-            path=jpath,
-            advice=ADVICE,
-        )
-        arrays = read_npz(
-            folder / MODEL_NPZ,
-            {"coef": ("f", 2), "intercept": ("f", 1), "idf": ("f", 1)},
-            advice=ADVICE,
-        )
-        n_classes, n_vocab = len(meta["classes"]), len(meta["vocabulary"])
-        n_comm = sum(len(t) for t in meta["committee_rules"].values())
-        n_feats = 2 * n_vocab + n_comm + len(meta["lexicon"])
-        if (
-            arrays["coef"].shape != (n_classes, n_feats)
-            or arrays["intercept"].shape != (n_classes,)
-            or arrays["idf"].shape != (n_vocab,)
-            or len(set(meta["vocabulary"])) != n_vocab
-        ):
-            raise ModelFileError(
-                f"{folder / MODEL_NPZ}: arrays do not fit {jpath.name}; delete it and refit ({ADVICE})"
-            )
+        jpath = Path(folder) / MODEL_JSON
+        meta, arrays = read_cap_files(folder)
         params = check_params(meta["params"], cls().get_params(), path=jpath, advice=ADVICE)
         model = cls(**params)
         model.features_ = model._features().restore(

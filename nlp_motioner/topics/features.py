@@ -19,9 +19,7 @@ the data files are edited.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -30,105 +28,17 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from nlp_motioner._data import load_toml
 from nlp_motioner.topics.inputs import CapInput
+from nlp_motioner.topics.lexicon import (
+    LexiconMatcher,
+    committee_tokens,
+    committees_of,
+    default_committee_rules,
+    default_lexicon,
+    lexicon_text,
+)
 
 __all__ = ["CapFeatures", "LexiconMatcher", "committee_tokens", "default_lexicon"]
-
-_WORD = re.compile(r"[a-zåäöéü]+(?:-[a-zåäöéü]+)*-?")
-_FOLD = str.maketrans("åäöéü", "aaoeu")
-_MIN_STEM = 4  # shorter committee stems must be whole words ("au")
-
-
-def default_lexicon() -> dict[str, list[str]]:
-    """The shipped CAP word lists: {topic code: terms} from topics/cap_terms.toml."""
-    data = load_toml("topics/cap_terms.toml")["topic"]
-    return {str(code): [str(t) for t in v["terms"]] for code, v in data.items()}
-
-
-def default_committee_rules() -> dict[str, dict[str, list[str]]]:
-    data = load_toml("topics/committees.toml")
-    return {group: {k: list(v) for k, v in data[group].items()} for group in ("kind", "area")}
-
-
-class LexiconMatcher:
-    """Whole-word matching of the lexicon's terms ("lss", "skol*", "*skola", "*skol*")."""
-
-    def __init__(self, lexicon: dict[str, list[str]]) -> None:
-        self.codes = sorted(lexicon, key=lambda c: int(c) if c.isdigit() else 0)
-        self.exact: dict[str, set[int]] = {}
-        self.prefix: list[tuple[str, int]] = []
-        self.suffix: list[tuple[str, int]] = []
-        self.infix: list[tuple[str, int]] = []
-        for col, code in enumerate(self.codes):
-            for term in lexicon[code]:
-                term = term.strip().lower()
-                if not term.strip("*"):
-                    continue
-                if term.startswith("*") and term.endswith("*"):
-                    self.infix.append((term[1:-1], col))
-                elif term.endswith("*"):
-                    self.prefix.append((term[:-1], col))
-                elif term.startswith("*"):
-                    self.suffix.append((term[1:], col))
-                else:
-                    self.exact.setdefault(term, set()).add(col)
-        self._cache: dict[str, tuple[int, ...]] = {}
-
-    def columns(self, word: str) -> tuple[int, ...]:
-        hit = self._cache.get(word)
-        if hit is not None:
-            return hit
-        cols = set(self.exact.get(word, ()))
-        cols.update(c for s, c in self.prefix if word.startswith(s))
-        cols.update(c for s, c in self.suffix if word.endswith(s))
-        cols.update(c for s, c in self.infix if s in word)
-        out = tuple(sorted(cols))
-        if len(self._cache) < 500_000:
-            self._cache[word] = out
-        return out
-
-    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        rows, cols = [], []
-        for i, text in enumerate(texts):
-            for m in _WORD.finditer(text.lower()):
-                for c in self.columns(m.group(0)):
-                    rows.append(i)
-                    cols.append(c)
-        data = np.ones(len(rows), dtype=np.float64)
-        M = sp.csr_matrix((data, (rows, cols)), shape=(len(texts), len(self.codes)))
-        M.sum_duplicates()
-        return M
-
-
-def committee_tokens(name: str, rules: dict[str, dict[str, list[str]]] | None = None) -> list[str]:
-    """Kind and area features of a body's name: "Barn- och ungdomsnämnden" ->
-    ["area_utbildning", "kind_namnd"]."""
-    rules = rules or _committee_rules()
-    words = [w for w in re.split(r"[^a-z]+", str(name).lower().translate(_FOLD)) if w]
-    out = set()
-    for group, table in rules.items():
-        for key, stems in table.items():
-            for stem in stems:
-                for w in words:
-                    if len(stem) < _MIN_STEM:
-                        hit = w == stem
-                    else:
-                        # at the start, or as a later part of a compound ("grundskolenamnden")
-                        hit = w.startswith(stem) or stem in w[3:]
-                    if hit:
-                        out.add(f"{group}_{key}")
-    return sorted(out)
-
-
-@lru_cache(maxsize=1)
-def _committee_rules() -> dict[str, dict[str, list[str]]]:
-    return default_committee_rules()
-
-
-def _committees(x: CapInput) -> list[str]:
-    value = x.get("committee") or []
-    return [value] if isinstance(value, str) else [str(v) for v in value if v]
 
 
 class CapFeatures(TransformerMixin, BaseEstimator):
@@ -211,7 +121,9 @@ class CapFeatures(TransformerMixin, BaseEstimator):
         rows, cols = [], []
         for i, x in enumerate(X):
             keys = {
-                k for name in _committees(x) for k in committee_tokens(name, self.committee_rules_)
+                k
+                for name in committees_of(x)
+                for k in committee_tokens(name, self.committee_rules_)
             }
             for k in keys:
                 j = self._committee_index.get(k)
@@ -225,9 +137,13 @@ class CapFeatures(TransformerMixin, BaseEstimator):
 
     def _lexicon_block(self, X: Sequence[CapInput]) -> sp.csr_matrix:
         # The title counts twice: it names the matter, the decision text often only the step.
-        texts = [f"{x.get('title') or ''} {x.get('title') or ''} {self._decision(x)}" for x in X]
-        M = self._matcher.counts(texts)
-        M.data = 1.0 + np.log(M.data)
+        rows, cols, data = [], [], []
+        for i, x in enumerate(X):
+            for col, n in self._matcher.column_counts(lexicon_text(x, self._decision(x))).items():
+                rows.append(i)
+                cols.append(col)
+                data.append(1.0 + np.log(n))
+        M = sp.csr_matrix((data, (rows, cols)), shape=(len(X), len(self._matcher.codes)))
         return normalize(M)
 
     def transform(self, X: Iterable[CapInput]) -> sp.csr_matrix:

@@ -10,14 +10,16 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from nlp_motioner.topics import CapClassifier, load_cap_model
+from nlp_motioner.topics import CapClassifier
+from nlp_motioner.topics.annotate import default_model_dir
 from nlp_motioner.topics.features import committee_tokens
 from nlp_motioner.topics.inputs import clean_title, find_committee
 
 
 @pytest.fixture(scope="module")
 def shipped() -> CapClassifier:
-    return load_cap_model()
+    # The classifier as fitted (tagging scores with its plain-numpy twin, see test_scorer.py).
+    return CapClassifier.load(default_model_dir())
 
 
 # Matters the CAP codebook's municipal rules assign to one topic, written as another

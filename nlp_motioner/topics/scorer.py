@@ -1,0 +1,221 @@
+"""The shipped CAP model at tagging time: the classifier's arithmetic in plain numpy.
+
+`CapClassifier` (cap.py) needs scikit-learn and scipy to fit; importing them costs about
+two CPU seconds, which every tagging worker would pay before its first file. Predicting
+is only a sparse dot product, so the per-file function scores with `CapScorer` instead:
+the same features (character n-grams as scikit-learn's `char_wb` analyzer cuts them,
+sublinear tf-idf, the committee and word-list blocks, each L2-normalised and weighted),
+the same weights, calibration and abstention. `tests/topics/test_scorer.py` checks that
+both give the same probabilities.
+
+The model files are read and checked here (`read_cap_files`), for both.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nlp_motioner.modelfile import ModelFileError, check_fields, read_json, read_npz
+from nlp_motioner.topics.lexicon import (
+    LexiconMatcher,
+    committee_tokens,
+    committees_of,
+    lexicon_text,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["CapScorer", "read_cap_files", "FORMAT_VERSION", "MODEL_JSON", "MODEL_NPZ", "ADVICE"]
+
+FORMAT_VERSION = 1
+MODEL_JSON = "cap.json"
+MODEL_NPZ = "cap.npz"
+ADVICE = "`make models` rebuilds the shipped CAP model"
+_SPACES = re.compile(r"\s\s+")
+
+
+def _string_lists(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(s, str) for s in value)
+
+
+def read_cap_files(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(meta, arrays) of a saved CAP model, checked; ModelFileError (one line) otherwise."""
+    folder = Path(folder)
+    jpath = folder / MODEL_JSON
+    meta = read_json(jpath, advice=ADVICE)
+    check_fields(
+        meta,
+        {
+            "format": lambda v: v == FORMAT_VERSION,
+            "params": dict,
+            "classes": lambda v: (
+                isinstance(v, list)
+                and len(v) >= 2
+                and all(isinstance(c, int) and not isinstance(c, bool) for c in v)
+            ),
+            "temperature": lambda v: isinstance(v, (int, float)) and 0 < v < 1e6,
+            "threshold": lambda v: isinstance(v, (int, float)) and 0 <= v <= 1,
+            "vocabulary": _string_lists,
+            "lexicon": lambda v: isinstance(v, dict) and all(_string_lists(t) for t in v.values()),
+            "committee_rules": lambda v: (
+                isinstance(v, dict)
+                and all(
+                    isinstance(t, dict) and all(_string_lists(s) for s in t.values())
+                    for t in v.values()
+                )
+            ),
+        },
+        path=jpath,
+        advice=ADVICE,
+    )
+    arrays = read_npz(
+        folder / MODEL_NPZ,
+        {"coef": ("f", 2), "intercept": ("f", 1), "idf": ("f", 1)},
+        advice=ADVICE,
+    )
+    n_classes, n_vocab = len(meta["classes"]), len(meta["vocabulary"])
+    n_comm = sum(len(t) for t in meta["committee_rules"].values())
+    n_feats = 2 * n_vocab + n_comm + len(meta["lexicon"])
+    if (
+        arrays["coef"].shape != (n_classes, n_feats)
+        or arrays["intercept"].shape != (n_classes,)
+        or arrays["idf"].shape != (n_vocab,)
+        or len(set(meta["vocabulary"])) != n_vocab
+    ):
+        raise ModelFileError(
+            f"{folder / MODEL_NPZ}: arrays do not fit {jpath.name}; delete it and refit ({ADVICE})"
+        )
+    return meta, arrays
+
+
+def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams inside word boundaries, cut as scikit-learn's `char_wb` analyzer
+    cuts them (lower-cased; a word shorter than n gives one padded n-gram)."""
+    out: list[str] = []
+    for word in _SPACES.sub(" ", text.lower()).split():
+        w = f" {word} "
+        length = len(w)
+        for n in range(low, high + 1):
+            offset = 0
+            out.append(w[offset : offset + n])
+            while offset + n < length:
+                offset += 1
+                out.append(w[offset : offset + n])
+            if offset == 0:  # the padded word is shorter than n: counted once
+                break
+    return out
+
+
+class CapScorer:
+    """CAP topic probabilities of CapInput dicts from a saved model (no scikit-learn)."""
+
+    def __init__(self, meta: dict[str, Any], arrays: dict[str, Any]) -> None:
+        import numpy as np
+
+        params = meta["params"]
+        self.classes_ = np.array(meta["classes"], dtype=np.int64)
+        self.temperature_ = float(meta["temperature"])
+        self.threshold_ = float(meta["threshold"])
+        self.meta_ = {k: v for k, v in meta.items() if k not in ("vocabulary", "lexicon")}
+        self._vocab = {t: i for i, t in enumerate(meta["vocabulary"])}
+        self._idf = np.asarray(arrays["idf"], dtype=np.float32).astype(np.float64)
+        coef = np.asarray(arrays["coef"], dtype=np.float32).astype(np.float64)
+        n = len(self._vocab)
+        weights = {
+            "title": float(params.get("title_weight", 1.0)),
+            "decision": float(params.get("decision_weight", 0.6)),
+            "committee": float(params.get("committee_weight", 0.5)),
+            "lexicon": float(params.get("lexicon_weight", 1.0)),
+        }
+        rules = meta["committee_rules"]
+        keys = sorted(f"{g}_{k}" for g, table in rules.items() for k in table)
+        self._committee_rules = rules
+        self._committee_index = {k: i for i, k in enumerate(keys)}
+        self._matcher = LexiconMatcher(meta["lexicon"])
+        # One block of weights per feature block, each scaled by the block's weight.
+        self._w_title = coef[:, :n] * weights["title"]
+        self._w_decision = coef[:, n : 2 * n] * weights["decision"]
+        self._w_committee = coef[:, 2 * n : 2 * n + len(keys)] * weights["committee"]
+        self._w_lexicon = coef[:, 2 * n + len(keys) :] * weights["lexicon"]
+        self._intercept = np.asarray(arrays["intercept"], dtype=np.float32).astype(np.float64)
+        self._ngrams = tuple(params.get("ngram_range", (2, 5)))
+        self._body_chars = int(params.get("body_chars", 1000))
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike[str]) -> CapScorer:
+        meta, arrays = read_cap_files(folder)
+        return cls(meta, arrays)
+
+    def _decision(self, x: dict[str, Any]) -> str:
+        text = str(x.get("decision") or "").strip()
+        return text or str(x.get("body") or "")[: self._body_chars]
+
+    def _tfidf(self, text: str) -> tuple[list[int], list[float]]:
+        counts = Counter(g for g in char_wb_ngrams(text, *self._ngrams) if g in self._vocab)
+        idx = [self._vocab[g] for g in counts]
+        vals = [(1.0 + math.log(c)) * float(self._idf[i]) for i, c in zip(idx, counts.values())]
+        return idx, _unit(vals)
+
+    def decision_function(self, X: list[dict[str, Any]]) -> np.ndarray:
+        import numpy as np
+
+        out = np.tile(self._intercept, (len(X), 1))
+        for r, x in enumerate(X):
+            for weights, text in (
+                (self._w_title, str(x.get("title") or "")),
+                (self._w_decision, self._decision(x)),
+            ):
+                idx, vals = self._tfidf(text)
+                if idx:
+                    out[r] += weights[:, idx] @ np.asarray(vals)
+            keys = {
+                k
+                for name in committees_of(x)
+                for k in committee_tokens(name, self._committee_rules)
+            }
+            cols = [self._committee_index[k] for k in keys if k in self._committee_index]
+            if cols:
+                out[r] += self._w_committee[:, cols].sum(axis=1) / math.sqrt(len(cols))
+            counts = self._matcher.column_counts(lexicon_text(x, self._decision(x)))
+            if counts:
+                cols = list(counts)
+                vals = _unit([1.0 + math.log(n) for n in counts.values()])
+                out[r] += self._w_lexicon[:, cols] @ np.asarray(vals)
+        return out
+
+    def predict_proba(self, X: list[dict[str, Any]]) -> np.ndarray:
+        import numpy as np
+
+        z = self.decision_function(list(X)) / self.temperature_
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, X: list[dict[str, Any]]) -> np.ndarray:
+        return self.classes_[self.decision_function(list(X)).argmax(axis=1)]
+
+    def predict_topic(self, X: list[dict[str, Any]]) -> list[tuple[int | None, float | None]]:
+        """(topic, probability) per unit; (None, None) where the model abstains."""
+        X = list(X)
+        if not X:
+            return []
+        proba = self.predict_proba(X)
+        out: list[tuple[int | None, float | None]] = []
+        for row in proba:
+            j = int(row.argmax())
+            p = float(row[j])
+            out.append(
+                (None, None) if p < self.threshold_ else (int(self.classes_[j]), round(p, 3))
+            )
+        return out
+
+
+def _unit(values: list[float]) -> list[float]:
+    norm = math.sqrt(sum(v * v for v in values))
+    return [v / norm for v in values] if norm > 0 else values
