@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from nlp_motioner.cli.options import format_option, output_options
+from nlp_motioner.cli.options import format_option, output_options, quiet_option
 from nlp_motioner.cli.output import open_output
+from nlp_motioner.cli.progress import Progress, write_above
 
 BY_CHOICES = (
     "party",
@@ -69,24 +69,6 @@ def _load_fitted(model_dir: str | None, db: str | None) -> Any:
     return _load(_model_dir(model_dir, db))
 
 
-class _StderrProgress:
-    """Progress of a long step as plain lines on stderr, at most one every few seconds.
-
-    A stand-in until the shared progress bar of the CLI is wired to the same
-    `progress(done, total)` callbacks.
-    """
-
-    def __init__(self, label: str, every: float = 3.0) -> None:
-        self.label, self.every, self.last = label, every, 0.0
-
-    def __call__(self, done: int, total: int | None) -> None:
-        now = time.monotonic()
-        if now - self.last >= self.every or (total is not None and done >= total):
-            self.last = now
-            of = f"/{total}" if total else ""
-            click.echo(f"motioner: {self.label} {done}{of}", err=True)
-
-
 class _Failures:
     """The files that failed: one stderr line each, remembered for the exit status."""
 
@@ -95,7 +77,7 @@ class _Failures:
 
     def __call__(self, source: str, error: str) -> None:
         self.sources.append(source)
-        click.echo(f"motioner: {source}: {error}", err=True)
+        write_above(f"motioner: {source}: {error}")  # above a progress bar, never inside it
 
 
 def _case_units(path: str) -> list[dict[str, Any]]:
@@ -177,8 +159,20 @@ def themes_group() -> None:
 )
 @jobs_option
 @timeout_option
+@quiet_option
 def fit_command(
-    paths, db, model_dir, k, seeds, no_seeds, fresh, cases, include_procedural, jobs, timeout
+    paths,
+    db,
+    model_dir,
+    k,
+    seeds,
+    no_seeds,
+    fresh,
+    cases,
+    include_procedural,
+    jobs,
+    timeout,
+    quiet,
 ) -> None:
     """Fit themes over the indexed documents and § items (or over PATHS or a case file).
 
@@ -212,8 +206,9 @@ def fit_command(
             jobs=jobs,
             timeout=timeout,
             on_error=failed,
-            progress=_StderrProgress("reading files"),
+            progress=(reading := Progress("files", quiet=quiet)),
         )
+        reading.close()
         db_path = db
     else:
         db_path = db or _db_default()
@@ -234,6 +229,7 @@ def fit_command(
             previous = ThemeModel.load(folder)
         except (ModelFileError, FileNotFoundError):  # an unusable old model only loses its IDs
             previous = None
+    fitting = Progress("steps", quiet=quiet)
     try:
         model = fit_themes(
             units,
@@ -241,10 +237,12 @@ def fit_command(
             seeds=[] if no_seeds else seeds,
             previous=previous,
             include_procedural=include_procedural,
-            progress=_StderrProgress("choosing the number of themes: k"),
+            progress=fitting,
         )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        fitting.close()
     try:
         model.save(folder)
     except OSError as exc:

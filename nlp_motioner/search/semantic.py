@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -219,13 +220,18 @@ def _remove_model(db_path: str) -> None:
             os.unlink(path)
 
 
-def fit_store(store: Store, **params: Any) -> dict[str, Any]:
+def fit_store(
+    store: Store, *, progress: Callable[[int, int | None], None] | None = None, **params: Any
+) -> dict[str, Any]:
     """Fit the model on everything in `store` and save it beside the database.
 
     Personnummer are masked in the fitted texts (so no vocabulary entry holds one) unless
     the database keeps personal data. Returns what was done; a failure to fit or to save
-    is {"fitted": False, "reason": one line}, never an exception."""
+    is {"fitted": False, "reason": one line}, never an exception. `progress(done, total)`
+    hears of each unit read, then of the fit and the save (two more steps)."""
     t0 = time.perf_counter()
+    report = progress or (lambda done, total: None)
+    total = store.counts()["units"] + 2
     unit_ids: list[int] = []
     texts: list[str] = []
     owners: list[int] = []
@@ -237,11 +243,16 @@ def fit_store(store: Store, **params: Any) -> dict[str, Any]:
         owners.append(doc_id)
         # The index holds "191212 1212" for 19121212-1212: the mask sees the space form too.
         texts.append(mask(text) if mask is not None else text)
+        if len(texts) % 500 == 0:
+            report(len(texts), total)
+    report(len(texts), total)
     generation = store.generation
     model = SemanticModel(**params)
     try:
         model.fit(unit_ids, texts)
+        report(len(texts) + 1, total)
         model.save(store.path, generation=generation)
+        report(total, total)
     except ValueError as exc:
         _remove_model(store.path)
         return {"fitted": False, "reason": str(exc)}
@@ -257,12 +268,19 @@ def fit_store(store: Store, **params: Any) -> dict[str, Any]:
     }
 
 
-def update_store(store: Store, *, max_folded: float = 0.2, **params: Any) -> dict[str, Any]:
+def update_store(
+    store: Store,
+    *,
+    max_folded: float = 0.2,
+    progress: Callable[[int, int | None], None] | None = None,
+    **params: Any,
+) -> dict[str, Any]:
     """Bring the saved model up to date with `store` as cheaply as is sound.
 
     Units added since the last fit are folded in (projected with the fitted vocabulary and
     components), and removed units dropped; the model is refitted from scratch when there
     is none yet, or when the folded-in units since the last fit exceed `max_folded` of all.
+    `progress(done, total)` hears of the units as they are read (see `fit_store`).
     """
     t0 = time.perf_counter()
     try:
@@ -271,7 +289,7 @@ def update_store(store: Store, *, max_folded: float = 0.2, **params: Any) -> dic
         _remove_model(store.path)
         loaded = None
     if loaded is None:
-        return {**fit_store(store, **params), "mode": "fitted"}
+        return {**fit_store(store, progress=progress, **params), "mode": "fitted"}
     model, meta = loaded
     ids = np.fromiter(
         (r[0] for r in store.conn.execute("SELECT id FROM units ORDER BY id")), dtype=np.int64
@@ -280,7 +298,7 @@ def update_store(store: Store, *, max_folded: float = 0.2, **params: Any) -> dic
     new_ids = ids[~known]
     folded = int(meta.get("folded", 0)) + int(new_ids.size)
     if ids.size == 0 or folded > max_folded * ids.size:
-        return {**fit_store(store, **params), "mode": "fitted"}
+        return {**fit_store(store, progress=progress, **params), "mode": "fitted"}
     vectors = np.zeros((ids.size, model.components_.shape[0]), dtype=np.float32)
     if known.any():
         vectors[known] = model.unit_vectors_[np.searchsorted(model.unit_ids_, ids[known])]
