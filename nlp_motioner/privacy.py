@@ -252,6 +252,15 @@ def mask_document(doc: Document) -> Document:
     (the user's own path) is kept. Sections, items, lines and pages keep indexing the
     masked text.
     """
+    if not find_personnummer(doc.text or ""):
+        # Lines, headings, titles and tags are all cut from the text: with no number in the
+        # text only the metadata (a page header, front matter, a record's fields) can hold one.
+        return replace(
+            doc,
+            metadata=mask_record(doc.metadata, keep=()),
+            tags=_mask_tags(doc.tags),
+            error=mask(doc.error) if doc.error else doc.error,
+        )
     text, remap = mask_with_offsets(doc.text or "")
 
     def span(obj: Any) -> Any:

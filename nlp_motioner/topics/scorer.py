@@ -98,17 +98,15 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     """Character n-grams inside word boundaries, cut as scikit-learn's `char_wb` analyzer
     cuts them (lower-cased; a word shorter than n gives one padded n-gram)."""
     out: list[str] = []
+    extend = out.extend
     for word in _SPACES.sub(" ", text.lower()).split():
         w = f" {word} "
         length = len(w)
         for n in range(low, high + 1):
-            offset = 0
-            out.append(w[offset : offset + n])
-            while offset + n < length:
-                offset += 1
-                out.append(w[offset : offset + n])
-            if offset == 0:  # the padded word is shorter than n: counted once
+            if length <= n:  # the padded word is no longer than n: counted once
+                out.append(w)
                 break
+            extend([w[i : i + n] for i in range(length - n + 1)])
     return out
 
 
