@@ -174,8 +174,8 @@ def _structure_record(
 
 
 def _tag_record(doc: Document, keep_personal_data: bool = False) -> dict[str, Any]:
-    if not keep_personal_data:
-        doc = mask_document(doc)
+    # The tag record holds no text, so masking its strings is enough (no masked copy of
+    # the whole document is made); its offsets index the file's own text.
     rec = doc.tag_record()
     if not keep_personal_data:
         rec = mask_record(rec)

@@ -8,6 +8,7 @@ kommunfullmäktige to kommunstyrelsen is not a referral body (it is outcome `rem
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -217,8 +218,14 @@ def _scan(text: str, rules: _Rules, profile: Profile | None) -> list[tuple[int, 
     if _LAST_SCAN[0] is text and _LAST_SCAN[1] is rules:
         return _LAST_SCAN[2]  # type: ignore[return-value]
     hits = _from_lists(text, rules)
+    # Where the cue words stand, found in one pass: only sentences that hold one are read.
+    cues = [m.start() for m in _CUE.finditer(text)]
+    if not cues:
+        _LAST_SCAN[:] = [text, rules, hits]
+        return hits
     for start, raw in _sentences(text):
-        if not _CUE.search(raw):
+        k = bisect.bisect_left(cues, start)
+        if k == len(cues) or cues[k] >= start + len(raw):
             continue
         sent = _LEADING_BULLET.sub("", flat(raw))
         for subject_first, pat in rules.triggers:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -136,11 +135,16 @@ class CapScorer:
         self._committee_rules = rules
         self._committee_index = {k: i for i, k in enumerate(keys)}
         self._matcher = LexiconMatcher(meta["lexicon"])
-        # One block of weights per feature block, each scaled by the block's weight.
-        self._w_title = coef[:, :n] * weights["title"]
-        self._w_decision = coef[:, n : 2 * n] * weights["decision"]
-        self._w_committee = coef[:, 2 * n : 2 * n + len(keys)] * weights["committee"]
-        self._w_lexicon = coef[:, 2 * n + len(keys) :] * weights["lexicon"]
+        # One block of weights per feature block, each scaled by the block's weight, stored
+        # feature-major so that the rows of a text's features are gathered in one step.
+        self._w_title = np.ascontiguousarray((coef[:, :n] * weights["title"]).T)
+        self._w_decision = np.ascontiguousarray((coef[:, n : 2 * n] * weights["decision"]).T)
+        self._w_committee = np.ascontiguousarray(
+            (coef[:, 2 * n : 2 * n + len(keys)] * weights["committee"]).T
+        )
+        self._w_lexicon = np.ascontiguousarray(
+            (coef[:, 2 * n + len(keys) :] * weights["lexicon"]).T
+        )
         self._intercept = np.asarray(arrays["intercept"], dtype=np.float32).astype(np.float64)
         self._ngrams = tuple(params.get("ngram_range", (2, 5)))
         self._body_chars = int(params.get("body_chars", 1000))
@@ -154,11 +158,21 @@ class CapScorer:
         text = str(x.get("decision") or "").strip()
         return text or str(x.get("body") or "")[: self._body_chars]
 
-    def _tfidf(self, text: str) -> tuple[list[int], list[float]]:
-        counts = Counter(g for g in char_wb_ngrams(text, *self._ngrams) if g in self._vocab)
-        idx = [self._vocab[g] for g in counts]
-        vals = [(1.0 + math.log(c)) * float(self._idf[i]) for i, c in zip(idx, counts.values())]
-        return idx, _unit(vals)
+    def _tfidf(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(feature rows, l2-normalised sublinear tf-idf values) of a text's n-grams."""
+        import numpy as np
+
+        vocab = self._vocab
+        counts: dict[int, int] = {}
+        for gram in char_wb_ngrams(text, *self._ngrams):
+            i = vocab.get(gram)
+            if i is not None:
+                counts[i] = counts.get(i, 0) + 1
+        idx = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        vals = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        vals *= self._idf[idx]
+        norm = float(np.sqrt(vals @ vals)) if len(vals) else 0.0
+        return idx, (vals / norm if norm > 0 else vals)
 
     def decision_function(self, X: list[dict[str, Any]]) -> np.ndarray:
         import numpy as np
@@ -170,8 +184,8 @@ class CapScorer:
                 (self._w_decision, self._decision(x)),
             ):
                 idx, vals = self._tfidf(text)
-                if idx:
-                    out[r] += weights[:, idx] @ np.asarray(vals)
+                if len(idx):
+                    out[r] += vals @ weights[idx]
             keys = {
                 k
                 for name in committees_of(x)
@@ -179,12 +193,11 @@ class CapScorer:
             }
             cols = [self._committee_index[k] for k in keys if k in self._committee_index]
             if cols:
-                out[r] += self._w_committee[:, cols].sum(axis=1) / math.sqrt(len(cols))
+                out[r] += self._w_committee[cols].sum(axis=0) / math.sqrt(len(cols))
             counts = self._matcher.column_counts(lexicon_text(x, self._decision(x)))
             if counts:
-                cols = list(counts)
-                vals = _unit([1.0 + math.log(n) for n in counts.values()])
-                out[r] += self._w_lexicon[:, cols] @ np.asarray(vals)
+                vals = np.asarray(_unit([1.0 + math.log(n) for n in counts.values()]))
+                out[r] += vals @ self._w_lexicon[list(counts)]
         return out
 
     def predict_proba(self, X: list[dict[str, Any]]) -> np.ndarray:
