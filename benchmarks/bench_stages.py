@@ -35,9 +35,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     import nlp_motioner
-    from nlp_motioner.read import read_file
+    from nlp_motioner.readers import read_file
     from nlp_motioner.structure import structure
-    from nlp_motioner.tag import tag
+    from nlp_motioner.taggers import tag
 
     files = _files(args.paths)
     if not files:

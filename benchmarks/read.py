@@ -27,7 +27,7 @@ from _common import ROOT, corpus_pdfs, count_pages, machine, measure, python_sni
 
 READ = """
 import sys
-from nlp_motioner.read import read_file
+from nlp_motioner.readers import read_file
 backend = sys.argv[2]
 ok = failed = 0
 for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
@@ -65,8 +65,8 @@ READ_CPU = (
     RAW_TEXT
     + """
 import json, statistics, sys, time
-from nlp_motioner.read import read_file
-from nlp_motioner.read.pdf import PdfError, extract_pdfium
+from nlp_motioner.readers import read_file
+from nlp_motioner.readers.pdf import PdfError, extract_pdfium
 
 paths = open(sys.argv[1], encoding="utf-8").read().splitlines()
 repeat = int(sys.argv[2])

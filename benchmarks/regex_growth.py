@@ -43,7 +43,7 @@ def corpus_shapes() -> dict[str, str]:
     """Text of the bundled corpus with its full stops removed: one long line, and lines."""
     from pathlib import Path
 
-    from nlp_motioner.read import read_file
+    from nlp_motioner.readers import read_file
 
     root = Path(__file__).resolve().parent.parent / "corpus"
     texts = []

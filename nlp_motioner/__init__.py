@@ -1,48 +1,32 @@
 """nlp_motioner: Swedish municipal political documents as structured, searchable data.
 
-Data flows one way: read -> structure -> tag -> record -> store -> analyse.
+Data flows one way: readers -> structure -> taggers -> record -> store -> analyse
+(topics, themes, search).
 
 >>> import nlp_motioner
->>> doc = nlp_motioner.read("corpus/seeds/001_57ee7757e7276fbf.txt")   # doctest: +SKIP
->>> doc.sections[0].kind                                                 # doctest: +SKIP
+>>> doc = nlp_motioner.parse("corpus/seeds/001_57ee7757e7276fbf.txt")   # doctest: +SKIP
+>>> doc.sections[0].role                                                  # doctest: +SKIP
+>>> nlp_motioner.tag("corpus/seeds/001_57ee7757e7276fbf.txt").tags.outcome  # doctest: +SKIP
+
+The stages are subpackages with names of their own (`readers`, `structure`, `taggers`),
+so no function here shadows a package; they are imported only when used.
 """
 
 from __future__ import annotations
 
 import os
-import sys
-import types
+import warnings
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from nlp_motioner.record import Document, Item, Section, Tags  # noqa: E402
 
-
-class _Package(types.ModuleType):
-    """The stage subpackages `read` and `tag` share their names with the public functions
-    below. Importing a subpackage binds its name on the package; this keeps the functions
-    bound instead, so `nlp_motioner.read(path)` is the function while `from
-    nlp_motioner.read import read_file` still reaches the subpackage through sys.modules.
-    The subpackages are then imported only when used (`motioner search` starts without the
-    reading and tagging pipeline)."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if (
-            name in ("read", "tag")
-            and isinstance(value, types.ModuleType)
-            and name in self.__dict__
-        ):
-            return
-        super().__setattr__(name, value)
+__all__ = ["parse", "tag", "read", "Document", "Item", "Section", "Tags", "__version__"]
 
 
-sys.modules[__name__].__class__ = _Package
-
-__all__ = ["read", "tag", "Document", "Item", "Section", "Tags", "__version__"]
-
-
-def read(path: str | os.PathLike[str], *, ocr: bool = False) -> Document:
-    """Read one file and recover its structure (sections, § items); never raises for bad files."""
+def parse(path: str | os.PathLike[str], *, ocr: bool = False) -> Document:
+    """Read one file and recover its structure (sections, § items), without tags; never
+    raises for a bad file (the record's `error` says why)."""
     from nlp_motioner.pipeline import process
 
     return process(path, ocr=ocr, do_tag=False)
@@ -53,3 +37,9 @@ def tag(path: str | os.PathLike[str], *, ocr: bool = False) -> Document:
     from nlp_motioner.pipeline import process
 
     return process(path, ocr=ocr)
+
+
+def read(path: str | os.PathLike[str], *, ocr: bool = False) -> Document:
+    """The former name of `parse` (it always structured the file too)."""
+    warnings.warn("nlp_motioner.read is now nlp_motioner.parse", DeprecationWarning, stacklevel=2)
+    return parse(path, ocr=ocr)

@@ -15,7 +15,7 @@ else:  # pragma: no cover
 
 @cache
 def load_toml(relpath: str) -> dict[str, Any]:
-    """Parse a TOML file shipped inside the package, e.g. ``"tag/lexicons/parties.toml"``."""
+    """Parse a TOML file shipped inside the package, e.g. ``"taggers/lexicons/parties.toml"``."""
     ref = resources.files("nlp_motioner").joinpath(relpath)
     with ref.open("rb") as fh:
         return tomllib.load(fh)

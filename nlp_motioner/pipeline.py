@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 
 from nlp_motioner.profile import choose_profile
-from nlp_motioner.read import DEFAULT_MAX_PAGES, read_file
+from nlp_motioner.readers import DEFAULT_MAX_PAGES, read_file
 from nlp_motioner.record import Document
 from nlp_motioner.structure import structure
-from nlp_motioner.tag import tag
+from nlp_motioner.taggers import tag
 
 
 def process(

@@ -1,7 +1,7 @@
 """Profiles: the rule data that structure and tag stages read, per organisation.
 
 The default profile is general Swedish administrative language: the heading vocabulary
-(`structure/headings.toml`) and the lexicons (`tag/lexicons/*.toml`). An organisation
+(`structure/headings.toml`) and the lexicons (`taggers/lexicons/*.toml`). An organisation
 profile (`profiles/*.toml` in the package, or a file of the user's own) adds a house
 style on top: committee abbreviations, local parties and bodies, template field names,
 case-number shapes. It never replaces the general rules; lists are extended and single
@@ -51,12 +51,12 @@ TABLES: dict[str, str] = {
     "headings": "structure/headings.toml",
     "minutes": "structure/minutes.toml",
     "casenumbers": "structure/casenumbers.toml",
-    "outcomes": "tag/lexicons/outcomes.toml",
-    "doctypes": "tag/lexicons/doctypes.toml",
-    "parties": "tag/lexicons/parties.toml",
-    "bodies": "tag/lexicons/bodies.toml",
-    "titles": "tag/lexicons/titles.toml",
-    "metadata": "tag/lexicons/metadata.toml",
+    "outcomes": "taggers/lexicons/outcomes.toml",
+    "doctypes": "taggers/lexicons/doctypes.toml",
+    "parties": "taggers/lexicons/parties.toml",
+    "bodies": "taggers/lexicons/bodies.toml",
+    "titles": "taggers/lexicons/titles.toml",
+    "metadata": "taggers/lexicons/metadata.toml",
 }
 ENV_PROFILE = "MOTIONER_PROFILE"
 ENV_PATH = "MOTIONER_PROFILE_PATH"

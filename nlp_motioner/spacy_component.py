@@ -27,12 +27,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp_motioner.profile import Profile, choose_profile, load_profile
-from nlp_motioner.read import read_bytes
+from nlp_motioner.readers import read_bytes
 from nlp_motioner.record import Document
 from nlp_motioner.structure import compile_rules as compile_structure_rules
 from nlp_motioner.structure import structure
-from nlp_motioner.tag import compile_rules as compile_tag_rules
-from nlp_motioner.tag import tag
+from nlp_motioner.taggers import compile_rules as compile_tag_rules
+from nlp_motioner.taggers import tag
 
 __all__ = ["MotionerComponent", "annotate", "to_spacy"]
 

@@ -166,8 +166,8 @@ def test_help_and_search_start_without_the_pipeline():
     import sys
 
     heavy = [
-        "nlp_motioner.read",
-        "nlp_motioner.tag",
+        "nlp_motioner.readers",
+        "nlp_motioner.taggers",
         "nlp_motioner.batch",
         "numpy",
         "pandas",

@@ -28,7 +28,7 @@ DOCUMENTS = sorted(
 
 
 def _summary(rel: str) -> dict:
-    doc = nlp_motioner.read(CORPUS / rel)
+    doc = nlp_motioner.parse(CORPUS / rel)
     out: dict = {"source": rel, "kind": doc.kind, "page_count": doc.page_count}
     if doc.error:
         out["error"] = doc.error

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from nlp_motioner.pipeline import process
-from nlp_motioner.read import pdf as pdf_reader
-from nlp_motioner.read.furniture import RawLine
-from nlp_motioner.read.pdf import PdfError, _rejoin_hyphens, extract_pdfium
+from nlp_motioner.readers import pdf as pdf_reader
+from nlp_motioner.readers.furniture import RawLine
+from nlp_motioner.readers.pdf import PdfError, _rejoin_hyphens, extract_pdfium
 
 ROOT = Path(__file__).resolve().parent.parent
 

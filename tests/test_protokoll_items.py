@@ -23,7 +23,7 @@ def _protokoll_files(root: Path) -> list[Path]:
 
 
 def _check_against_range(path: Path) -> None:
-    doc = nlp_motioner.read(path)
+    doc = nlp_motioner.parse(path)
     if doc.error:
         assert doc.kind != "pdf" or "no text layer" in doc.error, doc.error
         return
@@ -66,7 +66,7 @@ def _label_lines(root: Path):
 def _check_case_numbers_against_labels(root: Path) -> int:
     checked = 0
     for rec in _label_lines(root):
-        doc = nlp_motioner.read(root / rec["name"])
+        doc = nlp_motioner.parse(root / rec["name"])
         got = [d for it in doc.items for d in it.diarienummer]
         assert got == rec["diarienummer"], rec["name"]
         checked += 1
@@ -83,7 +83,7 @@ def test_bundled_protokoll_case_numbers_match_labels(corpus: Path):
 
 
 def test_attendance_is_front_matter_not_an_item(corpus: Path):
-    doc = nlp_motioner.read(corpus / "alingsas/tekniska-namnden/2026-05-18/protokoll.pdf")
+    doc = nlp_motioner.parse(corpus / "alingsas/tekniska-namnden/2026-05-18/protokoll.pdf")
     assert doc.sections[0].kind == "narvaro"
     assert "Beslutande" in doc.text[doc.sections[0].start : doc.sections[0].end]
     assert doc.sections[0].end <= doc.items[0].start

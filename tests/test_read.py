@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import nlp_motioner
-from nlp_motioner.read import read_bytes, read_file
-from nlp_motioner.read.pdf import _rejoin_hyphens
+from nlp_motioner.readers import read_bytes, read_file
+from nlp_motioner.readers.pdf import _rejoin_hyphens
 
 TEXT = "Ärendebeskrivning\nMotionen föreslår att kommunen inför nattvandring i Alingsås.\n"
 
@@ -105,7 +105,7 @@ def test_page_furniture_removed_and_offsets_consistent(corpus: Path):
 
 
 def test_public_read_returns_serializable_record(corpus: Path):
-    doc = nlp_motioner.read(corpus / "seeds/001_57ee7757e7276fbf.txt")
+    doc = nlp_motioner.parse(corpus / "seeds/001_57ee7757e7276fbf.txt")
     again = nlp_motioner.Document.from_json(doc.to_json(include_lines=True))
     assert again == doc
     kinds = [s.kind for s in doc.sections]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp_motioner.read import read_bytes
+from nlp_motioner.readers import read_bytes
 from nlp_motioner.structure import structure
 
 HEADINGS = [

@@ -95,7 +95,7 @@ def labels_command(label_files, root, fmt, output, mistakes, outcome_mode, profi
     from nlp_motioner.evaluate import evaluate, format_table
     from nlp_motioner.pipeline import process
     from nlp_motioner.profile import ProfileError, load_profile
-    from nlp_motioner.tag.decision_model import mode
+    from nlp_motioner.taggers.decision_model import mode
 
     try:
         if profile:

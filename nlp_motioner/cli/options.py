@@ -61,7 +61,7 @@ def batch_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     # Imported here, not at the top: commands that read no files (search, case) start
     # without the pipeline.
     from nlp_motioner.batch import DEFAULT_TIMEOUT
-    from nlp_motioner.read import DEFAULT_MAX_PAGES
+    from nlp_motioner.readers import DEFAULT_MAX_PAGES
 
     fn = click.option(
         "--profile",

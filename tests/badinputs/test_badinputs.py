@@ -15,7 +15,7 @@ import pytest
 from generate import BODY, Case, build, cases, text_pdf
 
 from nlp_motioner.batch import iter_files, run
-from nlp_motioner.read import read_file
+from nlp_motioner.readers import read_file
 
 ROOT = Path(__file__).resolve().parents[2]
 MOTIONER = [str(Path(sys.executable).parent / "motioner")]

@@ -11,8 +11,8 @@ import zipfile
 import pytest
 from generate import BODY, TEXT
 
-from nlp_motioner.read import read_bytes
-from nlp_motioner.read.text import INVISIBLE
+from nlp_motioner.readers import read_bytes
+from nlp_motioner.readers.text import INVISIBLE
 
 
 def _lines_index_text(doc) -> None:

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nlp_motioner.privacy import find_personnummer, mask
-from nlp_motioner.read import read_bytes
+from nlp_motioner.readers import read_bytes
 from nlp_motioner.record import Document
 from nlp_motioner.structure import structure
-from nlp_motioner.tag import tag
+from nlp_motioner.taggers import tag
 
 # Two hypothesis profiles, registered here and applied only to these tests (loading one
 # globally would change other test modules): brief for `make test`, long for `make fuzz`.

@@ -17,9 +17,9 @@ from nlp_motioner.profile import (
     default_profile,
     load_profile,
 )
-from nlp_motioner.read import read_bytes
+from nlp_motioner.readers import read_bytes
 from nlp_motioner.structure import structure
-from nlp_motioner.tag import tag
+from nlp_motioner.taggers import tag
 
 MY_PROFILE = """
 [profile]

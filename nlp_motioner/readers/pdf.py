@@ -12,7 +12,7 @@ import ctypes
 import re
 from functools import lru_cache
 
-from nlp_motioner.read.furniture import RawLine
+from nlp_motioner.readers.furniture import RawLine
 
 # pdfium marks a hyphen it removed at a line end with U+FFFE and joins the lines.
 _SOFT_HYPHEN = "\ufffe"

@@ -13,7 +13,7 @@ import codecs
 import re
 import unicodedata
 
-from nlp_motioner.read.furniture import RawLine
+from nlp_motioner.readers.furniture import RawLine
 
 # UTF-8 read as cp1252/latin-1 and saved again leaves these pairs behind ("Ã¤" for "ä").
 _MOJIBAKE = re.compile("Ã[\u0080-\u00bf¤¥¶–—…]|Ã…|Ã„|Ã–")

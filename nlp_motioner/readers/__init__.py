@@ -15,13 +15,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from nlp_motioner.read import sniff as _sniff
-from nlp_motioner.read.furniture import RawLine, furniture_mask
-from nlp_motioner.read.html import html_lines, is_error_page
-from nlp_motioner.read.markup import export_lines
-from nlp_motioner.read.pdf import PdfError, extract_pdfium, extract_pdfplumber
-from nlp_motioner.read.riksdagen import RecordError, riksdagen_record
-from nlp_motioner.read.text import clean, decode
+from nlp_motioner.readers import sniff as _sniff
+from nlp_motioner.readers.furniture import RawLine, furniture_mask
+from nlp_motioner.readers.html import html_lines, is_error_page
+from nlp_motioner.readers.markup import export_lines
+from nlp_motioner.readers.pdf import PdfError, extract_pdfium, extract_pdfplumber
+from nlp_motioner.readers.riksdagen import RecordError, riksdagen_record
+from nlp_motioner.readers.text import clean, decode
 from nlp_motioner.record import Document, Line, Page, ReadError
 
 __all__ = ["read_file", "read_bytes", "DEFAULT_MAX_PAGES", "DEFAULT_MAX_BYTES"]

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document, Section
-from nlp_motioner.tag import decision_model
-from nlp_motioner.tag._text import cut, flat, sentences
+from nlp_motioner.taggers import decision_model
+from nlp_motioner.taggers._text import cut, flat, sentences
 
 __all__ = ["Outcome", "decide", "classify_text", "decisive_text", "OUTCOMES", "Context"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document, Section
-from nlp_motioner.tag._text import flat, mask_spans, spans_of
+from nlp_motioner.taggers._text import flat, mask_spans, spans_of
 
 __all__ = ["find_bodies", "split_bodies", "normalize_body", "is_body", "organ_of"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nlp_motioner.read.sniff import loads_json
+from nlp_motioner.readers.sniff import loads_json
 
 
 class RecordError(ValueError):

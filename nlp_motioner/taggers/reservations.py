@@ -11,8 +11,8 @@ import re
 
 from nlp_motioner.profile import Profile
 from nlp_motioner.record import Document, Section
-from nlp_motioner.tag._text import flat, sentences
-from nlp_motioner.tag.parties import codes_in, names_in
+from nlp_motioner.taggers._text import flat, sentences
+from nlp_motioner.taggers.parties import codes_in, names_in
 
 __all__ = ["find_reservations"]
 

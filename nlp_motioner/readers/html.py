@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nlp_motioner.read.furniture import RawLine
-from nlp_motioner.read.riksdagen import riksdagen_record
+from nlp_motioner.readers.furniture import RawLine
+from nlp_motioner.readers.riksdagen import riksdagen_record
 
 __all__ = ["html_lines", "is_error_page", "riksdagen_record"]
 

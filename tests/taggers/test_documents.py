@@ -7,8 +7,7 @@ field by field; referral bodies and organisation case-insensitively, as written.
 from __future__ import annotations
 
 import pytest
-
-from tests.tag.conftest import labels, tagged
+from tests.taggers.conftest import labels, tagged
 
 FIELDS = ("doc_type", "date", "parties", "outcome", "outcome_stage")
 SEEDS = labels("seeds.jsonl")

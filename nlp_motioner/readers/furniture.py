@@ -26,7 +26,7 @@ class RawLine:
 
 @lru_cache(maxsize=1)
 def _config() -> tuple[float, float, float, re.Pattern[str]]:
-    cfg = load_toml("read/furniture.toml")
+    cfg = load_toml("readers/furniture.toml")
     pattern = re.compile("|".join(f"(?:{p})" for p in cfg["patterns"]), re.IGNORECASE)
     return cfg["header_band"], cfg["footer_band"], cfg["min_page_share"], pattern
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document
 from nlp_motioner.structure import has_minutes_cue, heading_kind, is_attendance
-from nlp_motioner.tag._text import head_lines
-from nlp_motioner.tag.parties import codes_in, names_in
+from nlp_motioner.taggers._text import head_lines
+from nlp_motioner.taggers.parties import codes_in, names_in
 
 __all__ = ["classify", "opening_lines", "front_matter_value", "DOC_TYPES"]
 

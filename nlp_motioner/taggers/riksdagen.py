@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from nlp_motioner.record import Document
-from nlp_motioner.tag._text import cut, flat
-from nlp_motioner.tag.outcome import Outcome
+from nlp_motioner.taggers._text import cut, flat
+from nlp_motioner.taggers.outcome import Outcome
 
 __all__ = ["riksdagen_outcome", "report_reservations"]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from nlp_motioner.read import read_bytes
+from nlp_motioner.readers import read_bytes
 from nlp_motioner.structure import structure
-from nlp_motioner.tag import tag
+from nlp_motioner.taggers import tag
 
 EXTRACT = """Kommunfullmäktige
 PROTOKOLL

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from tests.taggers.conftest import tagged
+
 from nlp_motioner.record import Document, Item, Section
-from nlp_motioner.tag import tag
-from tests.tag.conftest import tagged
+from nlp_motioner.taggers import tag
 
 
 def test_real_protokoll_attendance_yields_no_parties():

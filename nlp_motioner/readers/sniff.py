@@ -13,7 +13,7 @@ import re
 import zipfile
 from io import BytesIO
 
-from nlp_motioner.read.text import decode, utf16_without_bom
+from nlp_motioner.readers.text import decode, utf16_without_bom
 
 PDF = "pdf"
 HTML = "html"

@@ -18,8 +18,8 @@ from functools import lru_cache
 from typing import Any
 
 from nlp_motioner._data import load_toml
-from nlp_motioner.read.furniture import RawLine, furniture_mask
-from nlp_motioner.read.text import text_lines
+from nlp_motioner.readers.furniture import RawLine, furniture_mask
+from nlp_motioner.readers.text import text_lines
 
 __all__ = ["Export", "parse_export", "export_lines"]
 
@@ -49,7 +49,7 @@ class Export:
 
 @lru_cache(maxsize=1)
 def _page_marker() -> re.Pattern[str]:
-    words = load_toml("read/markup.toml")["page_marker_words"]
+    words = load_toml("readers/markup.toml")["page_marker_words"]
     alternatives = "|".join(re.escape(w) for w in words)
     return re.compile(rf"^\s*<!--\s*(?:{alternatives})\s*:?\s*(\d{{1,5}})\s*-->\s*$", re.I)
 

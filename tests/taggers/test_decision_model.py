@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from nlp_motioner.tag import decision_model
-from nlp_motioner.tag.decision_model import NONE, DecisionModel, mode, model_folder
-from nlp_motioner.tag.outcome import classify_text
+from nlp_motioner.taggers import decision_model
+from nlp_motioner.taggers.decision_model import NONE, DecisionModel, mode, model_folder
+from nlp_motioner.taggers.outcome import classify_text
 
 TRAIN = [
     ("Kommunfullmäktige bifaller motionen och ger nämnden i uppdrag", "bifall"),
@@ -27,7 +27,7 @@ TRAIN = [
 @pytest.fixture(scope="module")
 def small_model():
     pytest.importorskip("sklearn")
-    from nlp_motioner.tag.decision_train import fit
+    from nlp_motioner.taggers.decision_train import fit
 
     model = fit([t for t, _ in TRAIN], [lab for _, lab in TRAIN], c=10.0)
     model.threshold = 0.4

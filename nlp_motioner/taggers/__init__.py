@@ -11,24 +11,24 @@ import re
 
 from nlp_motioner.profile import Profile, choose_profile
 from nlp_motioner.record import Document, Item, Tags
-from nlp_motioner.tag._text import flat
-from nlp_motioner.tag.bodies import find_bodies, masked_text, organ_of
-from nlp_motioner.tag.dates import find_date
-from nlp_motioner.tag.dnr import find_dnr
-from nlp_motioner.tag.doctype import classify
-from nlp_motioner.tag.organisation import find_organisation
-from nlp_motioner.tag.outcome import Context, Outcome, decide
-from nlp_motioner.tag.parties import initiator_parties
-from nlp_motioner.tag.reservations import find_reservations
-from nlp_motioner.tag.riksdagen import report_reservations, riksdagen_outcome
-from nlp_motioner.tag.titles import find_title
+from nlp_motioner.taggers._text import flat
+from nlp_motioner.taggers.bodies import find_bodies, masked_text, organ_of
+from nlp_motioner.taggers.dates import find_date
+from nlp_motioner.taggers.dnr import find_dnr
+from nlp_motioner.taggers.doctype import classify
+from nlp_motioner.taggers.organisation import find_organisation
+from nlp_motioner.taggers.outcome import Context, Outcome, decide
+from nlp_motioner.taggers.parties import initiator_parties
+from nlp_motioner.taggers.reservations import find_reservations
+from nlp_motioner.taggers.riksdagen import report_reservations, riksdagen_outcome
+from nlp_motioner.taggers.titles import find_title
 
 __all__ = ["tag", "tag_item", "compile_rules"]
 
 
 def compile_rules(profile: Profile) -> None:
     """Compile this stage's rule tables for `profile` now rather than on the first document."""
-    from nlp_motioner.tag import bodies, doctype, outcome, parties, titles
+    from nlp_motioner.taggers import bodies, doctype, outcome, parties, titles
 
     for module in (bodies, doctype, outcome, parties, titles):
         module._rules(profile)

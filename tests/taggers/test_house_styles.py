@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from nlp_motioner.read import read_bytes
+from nlp_motioner.readers import read_bytes
 from nlp_motioner.structure import structure
-from nlp_motioner.tag import tag
+from nlp_motioner.taggers import tag
 
 
 def _tagged(text: str, name: str = "doc.txt"):

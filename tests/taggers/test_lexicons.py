@@ -1,4 +1,4 @@
-"""One unit test per kind of lexicon entry (tag/lexicons/*.toml)."""
+"""One unit test per kind of lexicon entry (taggers/lexicons/*.toml)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import pytest
 
 from nlp_motioner._data import load_toml
 from nlp_motioner.record import Document, Section
-from nlp_motioner.tag.bodies import find_bodies, is_body, normalize_body, split_bodies
-from nlp_motioner.tag.doctype import classify
-from nlp_motioner.tag.outcome import classify_text
-from nlp_motioner.tag.parties import KNOWN_CODES, codes_in, names_in, normalize_code
+from nlp_motioner.taggers.bodies import find_bodies, is_body, normalize_body, split_bodies
+from nlp_motioner.taggers.doctype import classify
+from nlp_motioner.taggers.outcome import classify_text
+from nlp_motioner.taggers.parties import KNOWN_CODES, codes_in, names_in, normalize_code
 
 
 def _doc(text: str, sections: list[Section] | None = None, **kw) -> Document:
@@ -206,7 +206,7 @@ def test_lower_case_word_before_a_body_must_look_like_an_adjective():
 
 
 def test_reply_names_the_motion_signers_parties():
-    from nlp_motioner.tag.parties import initiator_parties
+    from nlp_motioner.taggers.parties import initiator_parties
 
     text = (
         "Tjänsteskrivelse\nSvar på motion om gratis kollektivtrafik\nÄrendet\n"
@@ -260,4 +260,4 @@ def test_tjansteskrivelse_cue_needs_a_proposal():
 
 def test_every_lexicon_file_loads():
     for name in ("parties", "outcomes", "bodies", "doctypes"):
-        assert load_toml(f"tag/lexicons/{name}.toml")
+        assert load_toml(f"taggers/lexicons/{name}.toml")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from nlp_motioner.record import Document
-from nlp_motioner.tag.dates import find_date, iso
-from nlp_motioner.tag.dnr import find_dnr, normalize_dnr
+from nlp_motioner.taggers.dates import find_date, iso
+from nlp_motioner.taggers.dnr import find_dnr, normalize_dnr
 
 
 def _doc(text: str, **kw) -> Document:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document, Section
-from nlp_motioner.tag._text import mask_spans, spans_of
+from nlp_motioner.taggers._text import mask_spans, spans_of
 
 __all__ = ["codes_in", "names_in", "initiator_parties", "known_codes"]
 

@@ -159,7 +159,7 @@ class DecisionModel:
 
 def model_folder() -> Path:
     """Where the shipped model lives (inside the package, so installs carry it)."""
-    return Path(str(resources.files("nlp_motioner").joinpath("tag", "models")))
+    return Path(str(resources.files("nlp_motioner").joinpath("taggers", "models")))
 
 
 @lru_cache(maxsize=1)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document, Line
 from nlp_motioner.structure.sections import body_size
-from nlp_motioner.tag._text import cut, flat
-from nlp_motioner.tag.doctype import front_matter_value, opening_lines
+from nlp_motioner.taggers._text import cut, flat
+from nlp_motioner.taggers.doctype import front_matter_value, opening_lines
 
 __all__ = ["find_title", "repair_spacing"]
 
@@ -137,7 +137,7 @@ def find_title(
 
 
 def _minutes_title(doc: Document, date: str | None, profile: Profile) -> str | None:
-    from nlp_motioner.tag.bodies import organ_of
+    from nlp_motioner.taggers.bodies import organ_of
 
     organ = organ_of(doc, profile) or ""
     if not organ:

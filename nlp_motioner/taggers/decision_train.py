@@ -1,4 +1,4 @@
-"""Train and evaluate the decision-sentence model (`python -m nlp_motioner.tag.decision_train`).
+"""Train and evaluate the decision-sentence model (`python -m nlp_motioner.taggers.decision_train`).
 
 Training texts, with the outcome a person (Kungsbacka) or the silver extraction (Alingsås)
 gave them:
@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp_motioner.tag.decision_model import NONE, DecisionModel, analyze, model_folder
+from nlp_motioner.taggers.decision_model import NONE, DecisionModel, analyze, model_folder
 
 CLASSES = ("bifall", "avslag", "besvarad", "tillstyrker", "avstyrker", "delvis_bifall", NONE)
 _SILVER = {"delvis": "delvis_bifall", "ingen rekommendation": NONE, None: NONE}
@@ -52,7 +52,7 @@ def silver_texts(cases_path: Path) -> list[tuple[str, str, str]]:
 def item_texts(labels_path: Path, corpus: Path) -> list[tuple[str, str, str]]:
     """(text, label, group) for the labelled § items and the other § items of their files."""
     from nlp_motioner.pipeline import process
-    from nlp_motioner.tag.outcome import decisive_text
+    from nlp_motioner.taggers.outcome import decisive_text
 
     by_file: dict[str, dict[int, dict[str, Any]]] = {}
     for line in labels_path.read_text(encoding="utf-8").splitlines():
@@ -88,7 +88,7 @@ _NO_DECISION_KINDS = {
 
 
 def _other_sections(doc: Any, group: str) -> list[tuple[str, str, str]]:
-    from nlp_motioner.tag._text import first_sentence
+    from nlp_motioner.taggers._text import first_sentence
 
     out = []
     for item in doc.items:
@@ -142,7 +142,7 @@ def _binary_b(b: np.ndarray) -> np.ndarray:
 
 
 def _rules(text: str) -> str:
-    from nlp_motioner.tag.outcome import classify_text
+    from nlp_motioner.taggers.outcome import classify_text
 
     label = classify_text(text)
     return label if label in _RULE_OUTCOMES else (NONE if label else "")
