@@ -35,7 +35,7 @@ class Page:
 @dataclass
 class Section:
     heading: str  # as written; "" for an untitled body section
-    kind: str  # normalized, see nlp_motioner/structure/headings.toml
+    role: str  # what the section does, normalized: see nlp_motioner/structure/headings.toml
     start: int
     end: int
     page: int
@@ -84,7 +84,7 @@ class Item:
 @dataclass
 class Document:
     source: str
-    kind: str  # pdf | html | text | riksdagen | unknown
+    file_kind: str  # what the bytes are: pdf | html | text | riksdagen | unknown
     page_count: int = 0
     text: str = ""
     pages: list[Page] = field(default_factory=list)
@@ -121,10 +121,10 @@ class Document:
 
     def tag_record(self) -> dict[str, Any]:
         """The flat per-document record that `motioner tag` writes (field names are a contract)."""
-        rec: dict[str, Any] = {"source": self.source, "kind": self.kind}
+        rec: dict[str, Any] = {"source": self.source, "file_kind": self.file_kind}
         if self.error:
-            rec.update({f.name: _empty(f.name) for f in fields(Tags)})
-            rec["doc_type"] = "other"
+            # A file that could not be read has no tags at all: no doc_type, no outcome.
+            rec.update({f.name: _empty(f.name) for f in fields(Tags) if f.name != "doc_type"})
             rec["error"] = self.error
             rec["sections"] = []
             rec["items"] = []
@@ -149,10 +149,12 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
+        if "kind" in data and "file_kind" not in data:  # a record written before 0.2
+            data = {**data, "file_kind": data["kind"]}
         data = {k: v for k, v in data.items() if k in {f.name for f in fields(cls)}}
         data["pages"] = [Page(**p) for p in data.get("pages", [])]
         data["lines"] = [Line(**ln) for ln in data.get("lines", [])]
-        data["sections"] = [Section(**s) for s in data.get("sections", [])]
+        data["sections"] = [_section(s) for s in data.get("sections", [])]
         data["items"] = [_item_from_dict(i) for i in data.get("items", [])]
         if data.get("tags") is not None:
             data["tags"] = Tags(**data["tags"])
@@ -167,9 +169,15 @@ def _empty(name: str) -> Any:
     return [] if name in ("diarienummer", "parties", "referral_bodies", "reservations") else None
 
 
+def _section(data: dict[str, Any]) -> Section:
+    if "kind" in data and "role" not in data:  # a record written before 0.2
+        data = {("role" if k == "kind" else k): v for k, v in data.items()}
+    return Section(**data)
+
+
 def _item_from_dict(data: dict[str, Any]) -> Item:
     data = dict(data)
-    data["sections"] = [Section(**s) for s in data.get("sections", [])]
+    data["sections"] = [_section(s) for s in data.get("sections", [])]
     if data.get("tags") is not None:
         data["tags"] = Tags(**data["tags"])
     return Item(**data)

@@ -55,7 +55,7 @@ def annotate(sdoc: Doc, record: Document, to_doc: Callable[[int], int] | None = 
         return sdoc.char_span(at(start), at(end), label=label, alignment_mode="expand")
 
     sdoc.spans["sections"] = [
-        sp for s in record.sections if (sp := span(s.start, s.end, s.kind)) is not None
+        sp for s in record.sections if (sp := span(s.start, s.end, s.role)) is not None
     ]
     sdoc.spans["items"] = [
         sp for it in record.items if (sp := span(it.start, it.end, f"§{it.paragraph}")) is not None

@@ -29,23 +29,23 @@ DOCUMENTS = sorted(
 
 def _summary(rel: str) -> dict:
     doc = nlp_motioner.parse(CORPUS / rel)
-    out: dict = {"source": rel, "kind": doc.kind, "page_count": doc.page_count}
+    out: dict = {"source": rel, "kind": doc.file_kind, "page_count": doc.page_count}
     if doc.error:
         out["error"] = doc.error
         return out
-    out["sections"] = [[s.heading, s.kind] for s in doc.sections if not doc.items]
+    out["sections"] = [[s.heading, s.role] for s in doc.sections if not doc.items]
     out["items"] = [
         {
             "paragraph": it.paragraph,
             "diarienummer": it.diarienummer,
             "title": it.title,
-            "sections": [[s.heading, s.kind] for s in it.sections],
+            "sections": [[s.heading, s.role] for s in it.sections],
         }
         for it in doc.items
     ]
     if doc.items:
         out["front_matter"] = [
-            [s.heading, s.kind] for s in doc.sections if s.end <= doc.items[0].start
+            [s.heading, s.role] for s in doc.sections if s.end <= doc.items[0].start
         ]
     return out
 

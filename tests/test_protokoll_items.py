@@ -25,7 +25,7 @@ def _protokoll_files(root: Path) -> list[Path]:
 def _check_against_range(path: Path) -> None:
     doc = nlp_motioner.parse(path)
     if doc.error:
-        assert doc.kind != "pdf" or "no text layer" in doc.error, doc.error
+        assert doc.file_kind != "pdf" or "no text layer" in doc.error, doc.error
         return
     m = RANGE.search(doc.text[:6000])
     assert m, f"{path}: no paragraph range on the title page"
@@ -84,6 +84,6 @@ def test_bundled_protokoll_case_numbers_match_labels(corpus: Path):
 
 def test_attendance_is_front_matter_not_an_item(corpus: Path):
     doc = nlp_motioner.parse(corpus / "alingsas/tekniska-namnden/2026-05-18/protokoll.pdf")
-    assert doc.sections[0].kind == "narvaro"
+    assert doc.sections[0].role == "narvaro"
     assert "Beslutande" in doc.text[doc.sections[0].start : doc.sections[0].end]
     assert doc.sections[0].end <= doc.items[0].start

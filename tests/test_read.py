@@ -38,10 +38,10 @@ def test_mojibake_is_repaired():
 
 def test_kind_comes_from_bytes_not_name(corpus: Path):
     doc = read_file(corpus / "alingsas/socialnamnden/2018-01-23/protokoll.pdf")
-    assert doc.kind == "html"
+    assert doc.file_kind == "html"
     assert doc.error.startswith("HTML error page")
     doc = read_bytes(TEXT.encode(), "named.pdf")
-    assert doc.kind == "text" and doc.error is None
+    assert doc.file_kind == "text" and doc.error is None
 
 
 def test_scanned_pdf_says_how_to_enable_ocr(corpus: Path):
@@ -61,7 +61,7 @@ def test_riksdagen_record_with_bom(corpus: Path):
     path = corpus / "riksdagen/mot-2010-2013-gy02a1.json"
     assert path.read_bytes()[:3] == b"\xef\xbb\xbf"  # this record starts with a BOM
     doc = read_file(path)
-    assert doc.kind == "riksdagen" and doc.error is None
+    assert doc.file_kind == "riksdagen" and doc.error is None
     assert doc.metadata["doktyp"] == "mot"
     assert doc.metadata["signers"] and {s["party"] for s in doc.metadata["signers"]} == {"S"}
     assert "Förslag till riksdagsbeslut" in doc.text
@@ -75,7 +75,7 @@ def test_riksdagen_bom_prefixed_bytes():
     }
     data = b"\xef\xbb\xbf" + json.dumps(record).encode()
     doc = read_bytes(data, "r.json")
-    assert doc.kind == "riksdagen"
+    assert doc.file_kind == "riksdagen"
     assert doc.lines[0].heading_level == 2
 
 
@@ -108,16 +108,16 @@ def test_public_read_returns_serializable_record(corpus: Path):
     doc = nlp_motioner.parse(corpus / "seeds/001_57ee7757e7276fbf.txt")
     again = nlp_motioner.Document.from_json(doc.to_json(include_lines=True))
     assert again == doc
-    kinds = [s.kind for s in doc.sections]
+    kinds = [s.role for s in doc.sections]
     assert "forslag_till_beslut" in kinds and "arendebeskrivning" in kinds
 
 
 def test_json_data_that_is_no_riksdagen_record_is_refused():
     doc = read_bytes(b'[{"id": 1, "title": "Motion om cyklar"}]', "arenden.json")
-    assert doc.kind == "json"
+    assert doc.file_kind == "json"
     assert doc.error.startswith("JSON data, not a document")
     # Prose that merely starts with a brace is still text.
-    assert read_bytes(b"{Utkast} Motion om cyklar", "x.txt").kind == "text"
+    assert read_bytes(b"{Utkast} Motion om cyklar", "x.txt").file_kind == "text"
 
 
 def test_directory_walk_honours_motionerignore(tmp_path: Path):

@@ -48,7 +48,7 @@ def test_sections_sorted_disjoint_inside(text: str):
         # Control and invisible characters are dropped when text is read, so a text of
         # nothing else is empty.
         visible = "".join(ch for ch in text if ch.isprintable())
-        assert not visible.strip() or doc.kind in ("unknown", "html", "riksdagen")
+        assert not visible.strip() or doc.file_kind in ("unknown", "html", "riksdagen")
         return
     _check(structure(doc))
 

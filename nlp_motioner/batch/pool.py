@@ -58,7 +58,7 @@ def task_path(task: Task) -> str:
 
 def _error_doc(path: str, error: str) -> Document:
     # The parent never opens the file (it may be a FIFO or on a hung mount): kind unknown.
-    return Document(source=path, kind="unknown", error=error)
+    return Document(source=path, file_kind="unknown", error=error)
 
 
 def _call(fn: Callable[..., Document], task: Task, options: dict[str, Any]) -> Document:

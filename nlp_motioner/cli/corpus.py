@@ -48,7 +48,9 @@ def index_one(
     if known_sha256 is not None:
         sha = hash_file(path)
         if sha == known_sha256:
-            return Document(source=path, kind="unknown", sha256=sha, metadata={"unchanged": True})
+            return Document(
+                source=path, file_kind="unknown", sha256=sha, metadata={"unchanged": True}
+            )
     doc = process(path, **options)
     doc.lines = []  # the store does not keep layout lines; they need not cross processes
     return doc if keep_personal_data else mask_document(doc)
@@ -193,7 +195,7 @@ def index_command(
                 continue
             if doc.error:
                 if inputs.walked_non_document(
-                    {"kind": doc.kind, "error": doc.error, "source": doc.source}
+                    {"file_kind": doc.file_kind, "error": doc.error, "source": doc.source}
                 ):
                     continue
                 counts["failed"] += 1

@@ -69,7 +69,7 @@ class Inputs:
 
     def walked_non_document(self, rec: dict[str, Any]) -> bool:
         """A data file found by a walk (not named): counted as skipped, not as failed."""
-        if rec.get("kind") in NOT_DOCUMENT_KINDS and rec.get("error"):
+        if rec.get("file_kind") in NOT_DOCUMENT_KINDS and rec.get("error"):
             if rec["source"] not in self.named:
                 self.stats.not_documents += 1
                 if len(self.stats.examples) < 3:
@@ -165,7 +165,9 @@ def _structure_record(
 ) -> dict[str, Any]:
     if doc.error:
         error = doc.error if keep_personal_data else mask(doc.error)
-        return _name_fields({"source": doc.source, "kind": doc.kind, "error": error}, doc.source)
+        return _name_fields(
+            {"source": doc.source, "file_kind": doc.file_kind, "error": error}, doc.source
+        )
     if not keep_personal_data:
         doc = mask_document(doc)
     rec = doc.to_dict(include_text=with_text)
@@ -185,7 +187,7 @@ def _tag_record(doc: Document, keep_personal_data: bool = False) -> dict[str, An
     return _name_fields(rec, doc.source)
 
 
-READ_TABLE = [("source", 50), ("kind", 9), ("pages", 5), ("sections", 60), ("items", 30)]
+READ_TABLE = [("source", 50), ("file_kind", 9), ("pages", 5), ("sections", 60), ("items", 30)]
 
 
 @click.command("read")
@@ -255,11 +257,11 @@ def read_command(
                 table.write(
                     {
                         "source": rec["source"],
-                        "kind": rec["kind"],
+                        "file_kind": rec["file_kind"],
                         "pages": rec.get("page_count", 0),
                         "sections": "ERROR: " + error
                         if error
-                        else ", ".join(sec["kind"] for sec in sections if not items) or "-",
+                        else ", ".join(sec["role"] for sec in sections if not items) or "-",
                         "items": ", ".join(f"§{it['paragraph']}" for it in items),
                     }
                 )

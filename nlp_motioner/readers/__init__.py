@@ -59,13 +59,15 @@ def read_file(
             raise ReadError(f"file too large ({size // (1024 * 1024)} MB)")
         data = p.read_bytes()
     except ReadError as exc:
-        return Document(source=source, kind=_sniff.UNKNOWN, error=str(exc))
+        return Document(source=source, file_kind=_sniff.UNKNOWN, error=str(exc))
     except PermissionError:
-        return Document(source=source, kind=_sniff.UNKNOWN, error="permission denied")
+        return Document(source=source, file_kind=_sniff.UNKNOWN, error="permission denied")
     except FileNotFoundError:
-        return Document(source=source, kind=_sniff.UNKNOWN, error="no such file")
+        return Document(source=source, file_kind=_sniff.UNKNOWN, error="no such file")
     except OSError as exc:
-        return Document(source=source, kind=_sniff.UNKNOWN, error=f"cannot read ({exc.strerror})")
+        return Document(
+            source=source, file_kind=_sniff.UNKNOWN, error=f"cannot read ({exc.strerror})"
+        )
     return read_bytes(data, source, ocr=ocr, max_pages=max_pages, backend=backend)
 
 
@@ -78,7 +80,7 @@ def read_bytes(
     backend: str = "pdfium",
 ) -> Document:
     kind = _sniff.sniff(data)
-    doc = Document(source=source, kind=kind, sha256=hashlib.sha256(data).hexdigest())
+    doc = Document(source=source, file_kind=kind, sha256=hashlib.sha256(data).hexdigest())
     try:
         if kind == _sniff.EMPTY:
             raise ReadError("empty file")

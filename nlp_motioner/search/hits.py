@@ -51,7 +51,7 @@ def mask_record(rec: dict[str, Any], mask: Callable[[str], str] | None) -> dict[
 
 
 _UNIT_SQL = """
-SELECT u.id AS unit_id, u.document_id, u.item_id, d.source, d.sha256, d.kind,
+SELECT u.id AS unit_id, u.document_id, u.item_id, d.source, d.sha256,
        d.title AS doc_title, d.doc_type AS doc_doc_type, d.date AS doc_date,
        d.organisation AS doc_organisation, d.diarienummer AS doc_diarienummer,
        d.parties AS doc_parties, d.referral_bodies AS doc_referral_bodies,

@@ -359,7 +359,7 @@ def _document_values(doc: Document, tags: Tags, source: str, sha: str) -> dict[s
     return {
         "source": source,
         "sha256": sha,
-        "kind": doc.kind,
+        "file_kind": doc.file_kind,
         "page_count": doc.page_count,
         "doc_type": tags.doc_type,
         "title": tags.title,
@@ -514,9 +514,9 @@ def _unit_fts_values(conn: sqlite3.Connection, u: sqlite3.Row) -> tuple[str, str
 def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags: Tags) -> None:
     _insert_lists(conn, doc_id, None, tags)
     conn.executemany(
-        'INSERT INTO sections(document_id, item_id, heading, kind, start, "end", page) '
+        'INSERT INTO sections(document_id, item_id, heading, role, start, "end", page) '
         "VALUES (?, NULL, ?, ?, ?, ?, ?)",
-        [(doc_id, s.heading, s.kind, s.start, s.end, s.page) for s in doc.sections],
+        [(doc_id, s.heading, s.role, s.start, s.end, s.page) for s in doc.sections],
     )
     text = doc.text or ""
     doc_title = tags.title or ""
@@ -565,9 +565,9 @@ def _insert_children(conn: sqlite3.Connection, doc_id: int, doc: Document, tags:
             it = Tags(**{**asdict(it), "diarienummer": list(item.diarienummer)})
         _insert_lists(conn, doc_id, item_id, it)
         conn.executemany(
-            'INSERT INTO sections(document_id, item_id, heading, kind, start, "end", page) '
+            'INSERT INTO sections(document_id, item_id, heading, role, start, "end", page) '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(doc_id, item_id, s.heading, s.kind, s.start, s.end, s.page) for s in item.sections],
+            [(doc_id, item_id, s.heading, s.role, s.start, s.end, s.page) for s in item.sections],
         )
         filters = (
             it.doc_type or tags.doc_type,

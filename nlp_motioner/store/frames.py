@@ -48,7 +48,7 @@ def _masker(mask: bool):
 def _table_sql(table: str, text: bool) -> str:
     if table == "documents":
         cols = (
-            "id, source, sha256, kind, page_count, doc_type, title, date, organisation, "
+            "id, source, sha256, file_kind, page_count, doc_type, title, date, organisation, "
             "diarienummer, parties, referral_bodies, outcome, outcome_stage, evidence, "
             "cap_topic, cap_score, procedural, indexed_at"
         )
@@ -66,7 +66,7 @@ def _table_sql(table: str, text: bool) -> str:
         )
     if table == "sections":
         return (
-            "SELECT s.id, s.document_id, d.source, s.item_id, it.paragraph, s.heading, s.kind, "
+            "SELECT s.id, s.document_id, d.source, s.item_id, it.paragraph, s.heading, s.role, "
             's.start, s."end", s.page'
             + (', substr(d.text, s.start + 1, s."end" - s.start) AS text' if text else "")
             + " FROM sections s JOIN documents d ON d.id = s.document_id "

@@ -232,11 +232,18 @@ CREATE INDEX documents_cap_topic ON documents(cap_topic);
 CREATE INDEX items_cap_topic ON items(cap_topic);
 """
 
+# A document's `kind` was the kind of file, a section's `kind` its role in the document.
+_V4 = """
+ALTER TABLE documents RENAME COLUMN kind TO file_kind;
+ALTER TABLE sections RENAME COLUMN kind TO role;
+"""
+
 # (version, description, SQL script or a function run inside the migration's transaction)
 MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = [
     (1, "documents, items, sections, case numbers, parties, referral bodies, FTS5", _V1),
     (2, "case keys (every written form of a case number), reservations", _v2),
     (3, "CAP topic, CAP score and procedural flag of documents and items", _V3),
+    (4, "names that say what they hold: documents.file_kind, sections.role", _V4),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

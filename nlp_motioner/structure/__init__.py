@@ -39,7 +39,7 @@ def structure(doc: Document, profile: Profile | None = None) -> Document:
         if pre:
             pre[0].end = first
             if is_attendance(doc.text[pre[0].start : first], profile):
-                pre[0].kind = "narvaro"
+                pre[0].role = "narvaro"
                 pre[0].heading = pre[0].heading or "Närvaro"
         # Doc-level sections stay complete and in order; each item also keeps its own.
         doc.sections = pre[:1] + [s for item in items for s in item.sections]

@@ -114,7 +114,7 @@ def _next_lines(doc: Document, start: int, stop: int, limit: int) -> list[str]:
 def _score(doc: Document, cands: list[_Candidate], heads: list[Heading], profile: Profile) -> None:
     """How surely each candidate opens an item, from what follows it (0 = not an item)."""
     rules = minutes_rules(profile)
-    head_starts = [(h.start, h.kind) for h in heads]
+    head_starts = [(h.start, h.role) for h in heads]
     for n, c in enumerate(cands):
         stop_line = cands[n + 1].line_index if n + 1 < len(cands) else len(doc.lines)
         start = doc.lines[c.line_index].start
@@ -273,5 +273,5 @@ def _item_sections(doc: Document, heads: list[Heading], start: int, end: int) ->
     if doc.text[start:first].strip():
         sections.append(Section("", "body", start, first, doc.page_at(start)))
     for h, nxt in zip(inside, inside[1:] + [None]):
-        sections.append(Section(h.text, h.kind, h.start, nxt.start if nxt else end, h.page))
+        sections.append(Section(h.text, h.role, h.start, nxt.start if nxt else end, h.page))
     return sections

@@ -70,7 +70,7 @@ def _front_matter_text(doc: Document) -> str:
 def has_minutes_cue(doc: Document, profile: Profile) -> bool:
     """Minutes say so in the running header, the front matter or the first lines."""
     rules = minutes_rules(profile)
-    if doc.kind == "riksdagen":
+    if doc.file_kind == "riksdagen":
         return str(doc.metadata.get("doktyp") or "").lower() == "prot"
     header = " ".join(str(h) for h in doc.metadata.get("page_header") or [])
     return bool(

@@ -19,7 +19,7 @@ class Heading:
     line_index: int  # index of its first line in doc.lines
     n_lines: int
     text: str
-    kind: str
+    role: str
     start: int
     page: int
 
@@ -213,7 +213,7 @@ def split_sections(doc: Document, profile: Profile | None = None) -> list[Headin
         sections.append(Section("", "body", 0, first, doc.page_at(0)))
     for h, nxt in zip(heads, heads[1:] + [None]):
         stop = nxt.start if nxt else end
-        sections.append(Section(h.text, h.kind, h.start, stop, h.page))
+        sections.append(Section(h.text, h.role, h.start, stop, h.page))
     if not sections:
         sections.append(Section("", "body", 0, end, doc.page_at(0)))
     doc.sections = sections

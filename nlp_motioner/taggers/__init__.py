@@ -88,7 +88,7 @@ def tag(doc: Document, profile: Profile | None = None) -> Document:
         return doc
     tags.parties = initiator_parties(doc, doc_type, tags.title, profile=profile)
     tags.referral_bodies = find_bodies(doc, text=masked, profile=profile)
-    if doc.kind == "riksdagen":
+    if doc.file_kind == "riksdagen":
         result = riksdagen_outcome(doc, doc_type)
         tags.reservations = report_reservations(doc)
     elif doc_type in _NO_OUTCOME:
@@ -102,7 +102,7 @@ def tag(doc: Document, profile: Profile | None = None) -> Document:
 
 def _meeting_context(doc: Document, profile: Profile) -> Context:
     marks = any(
-        s.kind == "forslag_till_beslut" and _MARKED_PROPOSAL.match(flat(s.heading))
+        s.role == "forslag_till_beslut" and _MARKED_PROPOSAL.match(flat(s.heading))
         for item in doc.items
         for s in item.sections
     )

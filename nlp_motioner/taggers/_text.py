@@ -66,7 +66,7 @@ def section_body(doc: Document, sec: Section) -> str:
 
 
 def spans_of(sections: Iterable[Section], kinds: set[str]) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in sections if s.kind in kinds]
+    return [(s.start, s.end) for s in sections if s.role in kinds]
 
 
 def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:

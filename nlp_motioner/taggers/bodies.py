@@ -188,7 +188,7 @@ def find_bodies(
     blanked (see `masked_text`). The text is scanned once; the document and each of its
     § items then take the names found inside their range.
     """
-    if doc.kind == "riksdagen":
+    if doc.file_kind == "riksdagen":
         return []
     rules = _rules(profile)
     if text is None:

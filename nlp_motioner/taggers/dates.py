@@ -58,7 +58,7 @@ def _valid(y: int, mo: int, d: int) -> bool:
 
 
 def find_date(doc: Document, doc_type: str, profile: Profile | None = None) -> str | None:
-    if doc.kind == "riksdagen":
+    if doc.file_kind == "riksdagen":
         value = str(doc.metadata.get("datum") or "")[:10]
         return iso(value)
     header = "\n".join(str(x) for x in doc.metadata.get("page_header") or [])

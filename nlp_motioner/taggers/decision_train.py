@@ -78,7 +78,7 @@ def item_texts(labels_path: Path, corpus: Path) -> list[tuple[str, str, str]]:
 
 # Sections that state no outcome: their first sentences teach the model what a text that
 # decides nothing looks like (a case summary, a list of documents, a distribution list).
-_NO_DECISION_KINDS = {
+_NO_DECISION_ROLES = {
     "arendebeskrivning",
     "beslutsunderlag",
     "beslutsgang",
@@ -93,7 +93,7 @@ def _other_sections(doc: Any, group: str) -> list[tuple[str, str, str]]:
     out = []
     for item in doc.items:
         for sec in item.sections:
-            if sec.kind in _NO_DECISION_KINDS:
+            if sec.role in _NO_DECISION_ROLES:
                 body = doc.text[sec.start : sec.end].split("\n", 1)[-1]
                 text = first_sentence(body, 200)
                 if len(text) > 3:

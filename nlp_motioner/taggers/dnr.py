@@ -37,7 +37,7 @@ def find_dnr(doc: Document, doc_type: str, profile: Profile | None = None) -> li
             _add(out, [normalize(x) for x in item.diarienummer])
         if out:
             return out
-    if doc.kind == "riksdagen":
+    if doc.file_kind == "riksdagen":
         return _riksdagen_number(doc)
     for line in doc.metadata.get("page_header") or []:
         line = str(line).strip()

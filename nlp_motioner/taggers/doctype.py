@@ -109,7 +109,7 @@ def _opens_body(line: str, profile: Profile | None) -> bool:
 
 
 def _has_proposal(doc: Document) -> bool:
-    return any(s.kind == "forslag_till_beslut" for s in doc.sections) or bool(
+    return any(s.role == "forslag_till_beslut" for s in doc.sections) or bool(
         re.search(r"(?m)^\s*förslag till beslut", doc.text, re.IGNORECASE)
     )
 
@@ -126,7 +126,7 @@ def classify(doc: Document, profile: Profile | None = None) -> str:
     """One of DOC_TYPES."""
     rules = _rules(profile)
     profile = profile or default_profile()
-    if doc.kind == "riksdagen":
+    if doc.file_kind == "riksdagen":
         return _RIKSDAGEN.get(str(doc.metadata.get("doktyp", "")).lower(), "other")
     if doc.items and is_minutes(doc, profile):
         before = doc.text[: doc.items[0].start]
@@ -148,7 +148,7 @@ def classify(doc: Document, profile: Profile | None = None) -> str:
     if re.search(r"\butlåtande\b", header, re.IGNORECASE):
         return "utlatande"
     if re.search(r"\bprotokoll\b", header, re.IGNORECASE) and any(
-        s.kind == "beslut" for s in doc.sections
+        s.role == "beslut" for s in doc.sections
     ):
         return "protokollsutdrag"
     if _looks_like_motion(doc, profile):
@@ -173,7 +173,7 @@ def _looks_like_motion(doc: Document, profile: Profile) -> bool:
     """A short text without case headings, signed by members with party codes."""
     if doc.page_count > 6 or len(doc.text) > 20000:
         return False
-    if any(s.kind in ("arendebeskrivning", "beslut", "forslag_till_beslut") for s in doc.sections):
+    if any(s.role in ("arendebeskrivning", "beslut", "forslag_till_beslut") for s in doc.sections):
         return False
     lines = [ln for ln in doc.text.strip().splitlines() if ln.strip()]
     tail = "\n".join(lines[-4:])

@@ -16,7 +16,7 @@ _GENERIC = {"Varje", "Denna", "Vår", "Hela", "Annan", "Samma", "Den", "Egen", "
 
 
 def find_organisation(doc: Document) -> str | None:
-    if doc.kind == "riksdagen":
+    if doc.file_kind == "riksdagen":
         return "Sveriges riksdag"
     text = doc.text[:20000]
     counts: Counter[str] = Counter()

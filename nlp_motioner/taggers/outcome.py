@@ -239,13 +239,13 @@ def decide(
     context = context or Context()
     strict = doc_type == "other"
     decisions = [
-        s for s in sections if s.kind == "beslut" and not rules.not_decision.match(flat(s.heading))
+        s for s in sections if s.role == "beslut" and not rules.not_decision.match(flat(s.heading))
     ]
     proposals = [
         s
         for s in sections
-        if s.kind == "forslag_till_beslut"
-        or (s.kind == "other" and rules.proposal_heading.search(flat(s.heading)))
+        if s.role == "forslag_till_beslut"
+        or (s.role == "other" and rules.proposal_heading.search(flat(s.heading)))
     ]
     for n, sec in enumerate(decisions):
         following = decisions[n + 1].start if n + 1 < len(decisions) else len(doc.text) + 1
@@ -411,7 +411,7 @@ def decisive_text(doc: Document, sections: list[Section], profile: Profile | Non
     rules = _rules(profile)
     for kind in ("beslut", "forslag_till_beslut"):
         for sec in sections:
-            if sec.kind != kind or rules.not_decision.match(flat(sec.heading)):
+            if sec.role != kind or rules.not_decision.match(flat(sec.heading)):
                 continue
             _, body = _body(doc, sec)
             if flat(body):

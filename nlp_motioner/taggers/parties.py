@@ -142,7 +142,7 @@ def initiator_parties(
     `scope` limits the search to a character range (a § item of minutes).
     """
     p = profile
-    if doc.kind == "riksdagen":
+    if doc.file_kind == "riksdagen":
         found = _signer_codes(doc, p)
         if not found and doc_type in ("motion", "interpellation", "fraga"):
             # Old records name no signers; the text prints "Bertil Persson (m)".

@@ -17,7 +17,7 @@ from nlp_motioner.taggers.parties import codes_in, names_in
 __all__ = ["find_reservations"]
 
 _RESERVES = re.compile(r"\breserver(?:ar|ade|at)\s+sig\b|\breservation\s+(?:mot|till förmån)", re.I)
-_SCOPED_KINDS = frozenset(
+_SCOPED_ROLES = frozenset(
     {"reservation", "beslut", "beslutsgang", "yrkanden", "forslag_till_beslut"}
 )
 
@@ -28,7 +28,7 @@ def find_reservations(
     """Sorted party codes named in the sentences that reserve against the decision."""
     found: set[str] = set()
     for sec in sections:
-        if sec.kind not in _SCOPED_KINDS:
+        if sec.role not in _SCOPED_ROLES:
             continue
         text = flat(doc.text[sec.start : sec.end])
         if not _RESERVES.search(text):

@@ -122,7 +122,7 @@ def find_title(
     """The document's title: the § heading of an extract, the organ and date of minutes,
     else the cover page's title."""
     profile = profile or default_profile()
-    if doc.kind == "riksdagen":
+    if doc.file_kind == "riksdagen":
         title = doc.metadata.get("titel")
         return flat(title) if isinstance(title, str) and title.strip() else None
     if doc.items and doc_type == "protokollsutdrag":
@@ -150,7 +150,7 @@ def _minutes_title(doc: Document, date: str | None, profile: Profile) -> str | N
 def _cover(doc: Document) -> list[tuple[int, Line]]:
     """Lines of the first page with text, before the running text starts."""
     stop = next(
-        (s.start for s in doc.sections if s.kind in _TEXT_KINDS and s.heading), len(doc.text)
+        (s.start for s in doc.sections if s.role in _TEXT_KINDS and s.heading), len(doc.text)
     )
     first_page = next((ln.page for ln in doc.lines if ln.text.strip()), 1)
     out = []

@@ -69,7 +69,7 @@ def test_utf16_html_and_json_are_recognized():
     page = "<!DOCTYPE html><html><head><title>Motion</title></head><body><h1>Motion om lekplatser</h1><p>Vi föreslår fler lekplatser.</p></body></html>"
     for data in (page.encode("utf-16"), page.encode("utf-16-le")):
         doc = read_bytes(data, "x.html")
-        assert doc.kind == "html" and "Vi föreslår fler lekplatser." in doc.text
+        assert doc.file_kind == "html" and "Vi föreslår fler lekplatser." in doc.text
     js = json.dumps({"rows": [1, 2]}).encode("utf-16")
     assert "JSON data" in read_bytes(js, "x.json").error
 
@@ -80,12 +80,12 @@ def test_utf16_html_and_json_are_recognized():
 @pytest.mark.parametrize("start", ["[1] Inledning", "[2025-03-03] Protokoll", "{Utkast} Motion"])
 def test_text_in_brackets_is_not_json(start):
     doc = read_bytes((start + "\n" + TEXT).encode(), "x.txt")
-    assert doc.error is None and doc.kind == "text"
+    assert doc.error is None and doc.file_kind == "text"
 
 
 def test_text_that_mentions_a_pdf_header_is_text():
     doc = read_bytes(("Filen börjar med %PDF-1.7 enligt standarden.\n" + TEXT).encode(), "x")
-    assert doc.error is None and doc.kind == "text"
+    assert doc.error is None and doc.file_kind == "text"
 
 
 def _zip(members: dict[str, bytes], first: str | None = None) -> bytes:

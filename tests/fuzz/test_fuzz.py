@@ -124,7 +124,7 @@ def test_reader_never_raises_on_bytes(data):
 def test_reader_never_raises_on_pdf_like_bytes(tail):
     # Past the sniffer, straight into pdfium with a header and garbage.
     doc = read_bytes(b"%PDF-1.4\n" + tail, "fuzz.pdf")
-    assert doc.kind == "pdf"
+    assert doc.file_kind == "pdf"
     assert doc.error is None or "\n" not in doc.error
 
 

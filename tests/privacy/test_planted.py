@@ -195,7 +195,7 @@ def test_a_database_from_before_masking_is_masked_by_index(tmp_path):
         store.put(
             Document(
                 source="mem/old.txt",
-                kind="text",
+                file_kind="text",
                 text=text,
                 sections=[Section("Beslut", "beslut", beslut, len(text), 1)],
                 items=[Item(1, [], f"Ärende {D}-{T}", 0, beslut - 1, 1)],

@@ -79,7 +79,7 @@ def test_mask_document_keeps_offsets_true():
     beslut = text.index("Beslut")
     doc = Document(
         source="x",
-        kind="text",
+        file_kind="text",
         text=text,
         lines=lines,
         pages=[Page(1, 0, len(text))],

@@ -35,7 +35,7 @@ def _doc(source, text, tags, paragraph=None):
                 tags=tags,
             )
         ]
-    return Document(source=source, kind="text", text=text, items=items, tags=tags)
+    return Document(source=source, file_kind="text", text=text, items=items, tags=tags)
 
 
 def case_documents() -> list[Document]:

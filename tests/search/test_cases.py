@@ -125,7 +125,7 @@ def test_replacing_a_document_replaces_its_keys(case_db):
         store.put(
             Document(
                 source="case/tjansteskrivelse.txt",
-                kind="text",
+                file_kind="text",
                 text="Ett annat ärende.",
                 tags=Tags(diarienummer=["2030.001 KS"]),
             )

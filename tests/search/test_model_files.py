@@ -182,7 +182,7 @@ def _pnr_store(path, keep: bool):
     with Store(path) as store:
         for i in range(4):
             text = f"Ärende {i} om bygglov. Sökande {PNR} ansöker om bygglov för garage {i}."
-            store.put(Document(source=f"p{i}.txt", kind="text", text=text, tags=Tags()))
+            store.put(Document(source=f"p{i}.txt", file_kind="text", text=text, tags=Tags()))
         if keep:
             store.set_personal_data(keep=True)
         assert fit_store(store)["fitted"]

@@ -37,7 +37,7 @@ def test_hyphenated_words_are_searched_as_a_phrase(tmp_path):
             ("c", "Ramar för 2027-2029 i budgeten."),
             ("d", "Ramar 2027 och en översyn 2029."),
         ]:
-            store.put(Document(source=source, kind="text", text=text, tags=Tags()))
+            store.put(Document(source=source, file_kind="text", text=text, tags=Tags()))
         found = {h["source"] for h in search(store, "HBTQI-arbete", semantic=False).hits}
         assert found == {"a"}
         hits = search(store, "Ramar 2027-2029", semantic=False).hits
@@ -99,7 +99,7 @@ def many_db(tmp_path_factory):
     with Store(db) as store:
         for i in range(300):
             text = f"Beslut om motion nummer {i} i kommun {i % 7}. Kommunen beslutar om motionen."
-            store.put(Document(source=f"d{i}.txt", kind="text", text=text, tags=Tags()))
+            store.put(Document(source=f"d{i}.txt", file_kind="text", text=text, tags=Tags()))
     return db
 
 

@@ -32,7 +32,7 @@ def pnr_db(tmp_path):
         store.put(
             Document(
                 source="mem/motion.txt",
-                kind="text",
+                file_kind="text",
                 text=text,
                 items=[Item(3, ["2024.001 KS"], "Lekplatser", 0, len(text), 1)],
                 tags=Tags(doc_type="motion", title="Motion om lekplatser", parties=["V"]),

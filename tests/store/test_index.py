@@ -113,7 +113,7 @@ def test_prune_removes_deleted_files(tmp_path, corpus_copy, run_index):
 def _doc(text: str, **tags) -> Document:
     return Document(
         source="mem/a.txt",
-        kind="text",
+        file_kind="text",
         text=text,
         sections=[Section("", "body", 0, len(text), 1)],
         items=[Item(7, ["2020.001 KS"], "Ett ärende", 0, len(text), 1)],
@@ -165,7 +165,7 @@ def test_schema_version_wal_and_foreign_keys(tmp_path):
 
 def test_a_failed_document_is_refused(tmp_path):
     with Store(tmp_path / "s.db") as store, pytest.raises(ValueError):
-        store.put(Document(source="x", kind="pdf", error="broken"))
+        store.put(Document(source="x", file_kind="pdf", error="broken"))
 
 
 def test_an_analyzer_change_rebuilds_the_index_identically(tmp_path, corpus, run_index):

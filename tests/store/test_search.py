@@ -79,11 +79,13 @@ def test_diacritics_are_kept(tmp_path):
 
     with Store(tmp_path / "d.db") as store:
         store.put(
-            Document(source="a", kind="text", text="Hon blev vald till ordförande.", tags=Tags())
+            Document(
+                source="a", file_kind="text", text="Hon blev vald till ordförande.", tags=Tags()
+            )
         )
         store.put(
             Document(
-                source="b", kind="text", text="Arbete mot våld i nära relationer.", tags=Tags()
+                source="b", file_kind="text", text="Arbete mot våld i nära relationer.", tags=Tags()
             )
         )
         assert [h["source"] for h in search(store, "våld", semantic=False).hits] == ["b"]

@@ -10,7 +10,7 @@ from nlp_motioner.taggers.dnr import find_dnr, normalize_dnr
 
 
 def _doc(text: str, **kw) -> Document:
-    return Document(source="t.txt", kind="text", text=text, **kw)
+    return Document(source="t.txt", file_kind="text", text=text, **kw)
 
 
 @pytest.mark.parametrize(

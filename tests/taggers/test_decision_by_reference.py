@@ -33,7 +33,7 @@ def _tags(text: str):
 
 def test_plain_text_heading_directly_above_its_text_is_a_section():
     doc = structure(read_bytes(EXTRACT.format(verb="avslås").encode(), "x.txt"))
-    kinds = [s.kind for s in doc.items[0].sections]
+    kinds = [s.role for s in doc.items[0].sections]
     assert kinds == ["arendebeskrivning", "forslag_till_beslut", "yrkanden", "beslut"]
 
 

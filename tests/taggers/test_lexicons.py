@@ -13,7 +13,7 @@ from nlp_motioner.taggers.parties import KNOWN_CODES, codes_in, names_in, normal
 
 
 def _doc(text: str, sections: list[Section] | None = None, **kw) -> Document:
-    return Document(source="t.txt", kind="text", text=text, sections=sections or [], **kw)
+    return Document(source="t.txt", file_kind="text", text=text, sections=sections or [], **kw)
 
 
 # parties.toml ---------------------------------------------------------------------------

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from tests.taggers.conftest import tagged
-
 from nlp_motioner.record import Document, Item, Section
 from nlp_motioner.taggers import tag
+from tests.taggers.conftest import tagged
 
 
 def test_real_protokoll_attendance_yields_no_parties():
     doc = tagged("alingsas/tekniska-namnden/2026-05-18/protokoll.pdf")
-    narvaro = [s for s in doc.sections if s.kind == "narvaro"]
+    narvaro = [s for s in doc.sections if s.role == "narvaro"]
     assert narvaro, "the structure stage should mark the attendance block"
     attendance = doc.text[narvaro[0].start : narvaro[0].end]
     assert "(S)" in attendance and "(M)" in attendance  # the list does name parties
@@ -34,7 +33,7 @@ def test_attendance_is_masked_even_for_an_initiative_document():
     )
     doc = Document(
         source="kf.txt",
-        kind="text",
+        file_kind="text",
         text=text,
         sections=[Section("Närvaro", "narvaro", 0, start, 1)],
         items=[item],
@@ -51,7 +50,7 @@ def test_attendance_only_document_has_no_parties():
     text = "Närvaro\nBeslutande Anna Berg (M)\nOlle Ek (SD)\n"
     doc = Document(
         source="n.txt",
-        kind="text",
+        file_kind="text",
         text=text,
         sections=[Section("Närvaro", "narvaro", 0, len(text), 1)],
     )
@@ -64,7 +63,7 @@ def test_attendance_before_a_statement_is_not_read_as_its_authors():
     text = attendance + "Särskilt uttalande\nLisa Holm (L)\nVi anser att förslaget är bra.\n"
     doc = Document(
         source="u.txt",
-        kind="text",
+        file_kind="text",
         text=text,
         sections=[Section("Närvaro", "narvaro", 0, len(attendance), 1)],
     )

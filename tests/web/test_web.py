@@ -39,7 +39,7 @@ def hostile_db(tmp_path):
         store.put(
             Document(
                 source="mem/<b>bad</b>.txt",
-                kind="text",
+                file_kind="text",
                 text=text,
                 items=[Item(3, ["2024.001 KS"], "<img src=x onerror=alert(1)>", 0, len(text), 1)],
                 tags=Tags(doc_type="motion", title=f"<script>x</script> lekplatser {PNR}"),
