@@ -8,7 +8,6 @@ bands and the patterns come from `furniture.toml`, so they can be reviewed as da
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -72,7 +71,3 @@ def furniture_mask(lines: list[RawLine], page_count: int, *, any_digits: bool = 
             not text or shape(text) in repeated or bool(pattern.fullmatch(text)) or text.isdigit()
         )
     return mask
-
-
-def furniture_counts(lines: list[RawLine], mask: list[bool]) -> Counter[str]:
-    return Counter(_shape(ln.text) for ln, m in zip(lines, mask) if m)

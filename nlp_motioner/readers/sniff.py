@@ -183,11 +183,3 @@ def _looks_binary(data: bytes) -> bool:
             return True
     control = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return control > len(sample) * 0.05
-
-
-def is_riksdagen_json(data: bytes) -> bool:
-    try:
-        obj = loads_json(data)
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(obj, dict) and "dokumentstatus" in obj

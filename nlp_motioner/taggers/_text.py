@@ -10,7 +10,6 @@ from nlp_motioner.record import Document, Section
 _WS = re.compile(r"\s+")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9•\-–])")
-_HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(?=[a-zåäö])")
 
 
 def flat(text: str) -> str:
@@ -53,16 +52,6 @@ def cut(text: str, limit: int = 200) -> str:
 
 def section_text(doc: Document, sec: Section) -> str:
     return doc.text[sec.start : sec.end]
-
-
-def section_body(doc: Document, sec: Section) -> str:
-    """A section's text without its heading line."""
-    text = section_text(doc, sec)
-    if sec.heading:
-        idx = text.find(sec.heading.split("\n")[0].strip())
-        if idx >= 0 and idx < 5:
-            text = text[idx + len(sec.heading.split("\n")[0].strip()) :]
-    return text.strip()
 
 
 def spans_of(sections: Iterable[Section], kinds: set[str]) -> list[tuple[int, int]]:

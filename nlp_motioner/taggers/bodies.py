@@ -80,7 +80,6 @@ def _rules(profile: Profile | None) -> _Rules:
     return (profile or default_profile()).compiled("tag.bodies", _build)
 
 
-_ENUM_SPLIT = re.compile(r",\s*|\s+och\s+|\s+samt\s+|\s*&\s*")
 _ITEM_PREFIX = re.compile(r"^\s*(?:\d+[.)]|[-•*·▪]|\d+\s)\s*")
 _FOR_TAIL = re.compile(r"\s+för\s+(?:beredning|yttrande|besvarande|kännedom)\b.*$", re.IGNORECASE)
 

@@ -24,7 +24,6 @@ _DATUM = re.compile(
     r"(?:^|\n)\s*(?:datum|upprättad|daterad)\s*:?\s*(?P<d>[^\n]{0,40})", re.IGNORECASE
 )
 _DECIDED = re.compile(r"datum för beslut\s*:?\s*(?P<d>[^\n]{0,40})", re.IGNORECASE)
-_PROTOKOLL_HEAD = re.compile(r"protokoll|sammanträdesdatum|sammanträde", re.IGNORECASE)
 _PLACE_DATE = re.compile(
     r"(?:^|\n)\s*[A-ZÅÄÖ][a-zåäö]+(?: [a-zåäö]+)? (?:den )?(\d{1,2} (?:"
     + "|".join(_MONTHS)

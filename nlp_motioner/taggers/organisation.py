@@ -34,8 +34,5 @@ def find_organisation(doc: Document) -> str | None:
         if any(d.startswith(stem) for d in mail):
             counts[name] += 5
     if not counts:
-        for domain in mail:
-            if domain not in ("gmail", "hotmail", "outlook", "telia"):
-                return None
         return None
     return max(counts, key=lambda n: (counts[n], -first[n]))

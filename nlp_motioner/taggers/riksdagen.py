@@ -15,17 +15,6 @@ from nlp_motioner.taggers.outcome import Outcome
 
 __all__ = ["riksdagen_outcome", "report_reservations"]
 
-_DECISION = {
-    "avslag": "avslag",
-    "bifall": "bifall",
-    "delvis bifall": "delvis_bifall",
-    "delvis": "delvis_bifall",
-    "bifall delvis": "delvis_bifall",
-}
-# "Beslut: Kammaren biföll utskottets förslag", "Kammaren biföll reservation 1".
-_CHAMBER = re.compile(
-    r"kammaren\s+(?P<verb>biföll|avslog)\s+(?P<what>utskottets förslag|reservation)", re.I
-)
 # The committee's proposal: "Riksdagen avslår motion ...", "Riksdagen antar regeringens förslag".
 _PROPOSAL = re.compile(
     r"riksdagen\s+(?P<verb>avslår|bifaller|antar|godkänner|anvisar|bemyndigar|beslutar|ställer sig bakom|tillkännager|lägger [^.]{0,60}till handlingarna)",
