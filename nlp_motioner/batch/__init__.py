@@ -18,12 +18,11 @@ from __future__ import annotations
 from nlp_motioner.batch.pool import (
     DEFAULT_MAX_MEMORY_MB,
     DEFAULT_TIMEOUT,
-    Task,
     WorkerPool,
     WorkerStartError,
     run,
-    task_path,
 )
+from nlp_motioner.batch.tasks import Task, task_path
 from nlp_motioner.batch.walk import (
     IGNORE_FILE,
     WalkStats,

@@ -6,7 +6,7 @@ module the package has already loaded.
 
 import sys
 
-from nlp_motioner.batch.pool import _worker_main
+from nlp_motioner.batch.child import worker_main
 
 if __name__ == "__main__":
-    _worker_main(int(sys.argv[1]), int(sys.argv[2]))
+    worker_main(int(sys.argv[1]), int(sys.argv[2]))

@@ -12,14 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from nlp_motioner.batch.pool import (
-    DEFAULT_TIMEOUT,
-    Task,
-    WorkerPool,
-    WorkerStartError,
-    _call,
-    _one_line,
-)
+from nlp_motioner.batch.pool import DEFAULT_TIMEOUT, WorkerPool, WorkerStartError
+from nlp_motioner.batch.tasks import Task, call, one_line
 from nlp_motioner.pipeline import process
 from nlp_motioner.record import Document
 
@@ -35,7 +29,7 @@ def _dask_chunk(
 ) -> list[Any]:
     """Runs on a Dask worker: one chunk of files through a worker process kept per thread."""
     if not timeout:
-        return [post(_call(fn, p, options)) if post else _call(fn, p, options) for p in paths]
+        return [post(call(fn, p, options)) if post else call(fn, p, options) for p in paths]
     key = pickle.dumps((fn, post, options, timeout))
     pool = getattr(_local, "pool", None)
     if pool is None or getattr(_local, "key", None) != key:
@@ -87,7 +81,7 @@ def run_dask(
         client = Client(scheduler, timeout="20s") if own else scheduler
     except (OSError, TimeoutError, ValueError) as exc:
         raise WorkerStartError(
-            f"cannot connect to the Dask scheduler at {scheduler} ({_one_line(exc)})"
+            f"cannot connect to the Dask scheduler at {scheduler} ({one_line(exc)})"
         ) from None
     try:
         n_workers = max(1, sum(client.nthreads().values()))

@@ -22,16 +22,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
-from typing import Any, Union
+from typing import Any
 
+from nlp_motioner.batch.tasks import Task, call, error_doc, file_size, task_path
 from nlp_motioner.pipeline import process
 from nlp_motioner.record import Document
 
 __all__ = ["run", "DEFAULT_TIMEOUT", "WorkerPool", "WorkerStartError", "Task"]
-
-# One unit of work: a path, or a path with keyword arguments for this file only
-# (`index` passes the stored content hash, so the worker can skip an unchanged file).
-Task = Union[str, tuple[str, dict[str, Any]]]  # noqa: UP007 - a runtime alias on 3.10
 
 DEFAULT_TIMEOUT = 120.0
 # A worker is replaced after this many files, so slow leaks in C libraries cannot add up.
@@ -42,41 +39,6 @@ STARTUP_TIMEOUT = 300.0
 # machine's memory: allocation fails in the worker, and that file gets an error record.
 # MOTIONER_MAX_MEMORY_MB overrides it; 0 means no cap.
 DEFAULT_MAX_MEMORY_MB = 8192
-
-
-def _size(path: str) -> int:
-    """A file's size for ordering work; 0 when it cannot be told (the reader says why later)."""
-    try:
-        return os.stat(path).st_size
-    except (OSError, ValueError):
-        return 0
-
-
-def task_path(task: Task) -> str:
-    return task[0] if isinstance(task, tuple) else task
-
-
-def _error_doc(path: str, error: str) -> Document:
-    # The parent never opens the file (it may be a FIFO or on a hung mount): kind unknown.
-    return Document(source=path, file_kind="unknown", error=error)
-
-
-def _call(fn: Callable[..., Document], task: Task, options: dict[str, Any]) -> Document:
-    """Run the per-file function; an exception becomes an error record, never a traceback."""
-    path, extra = (task[0], {**options, **task[1]}) if isinstance(task, tuple) else (task, options)
-    try:
-        return fn(path, **extra)
-    except MemoryError:
-        return _error_doc(path, "out of memory")
-    except RecursionError:
-        return _error_doc(path, "too deeply nested")
-    except Exception as exc:  # a bug in one stage must not end the batch
-        return _error_doc(path, f"internal error ({type(exc).__name__}: {_one_line(exc)})")
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:200]
 
 
 def run(
@@ -117,7 +79,7 @@ def run(
         return
     if jobs <= 1 and not timeout:
         for path in paths:
-            doc = _call(fn, path, options)
+            doc = call(fn, path, options)
             yield post(doc) if post else doc
         return
     with WorkerPool(
@@ -263,7 +225,7 @@ class WorkerPool:
                 self._workers[i] = None
 
     def _fail(self, task: Task, error: str) -> Any:
-        doc = _error_doc(task_path(task), error)
+        doc = error_doc(task_path(task), error)
         return self.post(doc) if self.post else doc
 
     def map(self, paths: Iterable[Task], *, ordered: bool = True) -> Iterator[Any]:
@@ -290,7 +252,7 @@ class WorkerPool:
                     except StopIteration:
                         exhausted = True
                         break
-                    heapq.heappush(pending, (-_size(task_path(task)), next_index, task))
+                    heapq.heappush(pending, (-file_size(task_path(task)), next_index, task))
                     next_index += 1
                 # Hand out work to idle workers, largest file first.
                 for slot, w in enumerate(self._workers):
@@ -376,71 +338,3 @@ class WorkerPool:
         except BaseException:
             self.close()
             raise
-
-
-def _worker_main(read_fd: int, write_fd: int) -> None:
-    """The child side: receive (fn, post, options), then (index, path) until an empty message."""
-    import logging
-    import signal
-    import warnings
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    _die_with_parent()
-    # Library chatter (pdfminer warnings, deprecation notices) must not reach the user's
-    # stderr: each failure is reported once, by the parent, as one line.
-    warnings.simplefilter("ignore")
-    logging.disable(logging.WARNING)
-    recv = Connection(read_fd, writable=False)
-    send = Connection(write_fd, readable=False)
-    fn, post, options, max_memory_mb = pickle.loads(recv.recv_bytes())
-    if max_memory_mb:
-        _cap_memory(max_memory_mb)
-    send.send_bytes(b"ready")
-    while True:
-        try:
-            msg = recv.recv_bytes()
-        except (EOFError, OSError):
-            return
-        if not msg:
-            return
-        index, task = pickle.loads(msg)
-        doc = _call(fn, task, options)
-        try:
-            result = post(doc) if post else doc
-            payload = pickle.dumps((index, result), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:
-            doc = _error_doc(
-                task_path(task), f"internal error ({type(exc).__name__}: {_one_line(exc)})"
-            )
-            payload = pickle.dumps(
-                (index, post(doc) if post else doc), protocol=pickle.HIGHEST_PROTOCOL
-            )
-        send.send_bytes(payload)
-
-
-def _cap_memory(megabytes: int) -> None:
-    try:
-        import resource
-
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        want = megabytes * 1024 * 1024
-        if hard != resource.RLIM_INFINITY:
-            want = min(want, hard)
-        if soft == resource.RLIM_INFINITY or want < soft:
-            resource.setrlimit(resource.RLIMIT_AS, (want, hard))
-    except (ImportError, ValueError, OSError):
-        pass  # not on this platform: the timeout still bounds the damage
-
-
-def _die_with_parent() -> None:
-    # Linux only: if the parent is killed, so is the worker (no orphans stuck in C code).
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
