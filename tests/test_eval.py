@@ -119,3 +119,19 @@ def test_other_areas_can_add_eval_subcommands():
         assert result.exit_code == 0 and "dummy ran" in result.output
     finally:
         eval_group.commands.pop("dummy")
+
+
+def test_a_label_for_a_missing_file_is_named_and_scores_nothing(tmp_path):
+    """A wrong root must show as missing files, not as a quietly bad score; and a missing
+    file is not 'unreadable' (no doc_type is credited to it)."""
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(
+        json.dumps({"name": "nowhere/motion.pdf", "doc_type": "other", "unreadable": "html"})
+        + "\n",
+        encoding="utf-8",
+    )
+    report = evaluate([labels], root=tmp_path)
+    assert report["missing_files"] == [str(tmp_path / "nowhere" / "motion.pdf")]
+    assert report["fields"]["doc_type"] == {"correct": 0, "total": 1, "accuracy": 0.0}
+    result = CliRunner().invoke(main, ["eval", "labels", str(labels), "--root", str(tmp_path)])
+    assert "nowhere/motion.pdf: labelled file not found" in result.output

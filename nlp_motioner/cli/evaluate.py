@@ -108,6 +108,13 @@ def labels_command(label_files, root, fmt, output, mistakes, outcome_mode, profi
         click.echo(
             f"motioner: {path}: skipped (no 'name' field: not document or item labels)", err=True
         )
+    missing = report.get("missing_files", [])
+    for path in missing[:5]:
+        click.echo(f"motioner: {path}: labelled file not found (scored as blank)", err=True)
+    if len(missing) > 5:
+        click.echo(f"motioner: ... and {len(missing) - 5} more labelled files not found", err=True)
+    if missing:
+        click.echo("motioner: is --root the folder the label names are relative to?", err=True)
     with open_output(output) as fh:
         if fmt == "json":
             fh.write(json.dumps(_jsonable(report), ensure_ascii=False, indent=2) + "\n")
