@@ -15,34 +15,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp_motioner.profile import Profile, default_profile
+from nlp_motioner.profile import Profile
 from nlp_motioner.record import Document, Section
 from nlp_motioner.taggers import decision_model
 from nlp_motioner.taggers._text import cut, flat, sentences
+from nlp_motioner.taggers.outcome_rules import (
+    OUTCOMES,
+    WINDOW,
+    OutcomeRules,
+    classify_text,
+    first_point,
+    outcome_rules,
+)
 
 __all__ = ["Outcome", "decide", "classify_text", "decisive_text", "OUTCOMES", "Context"]
 
-OUTCOMES = (
-    "bifall",
-    "delvis_bifall",
-    "avslag",
-    "besvarad",
-    "aterremiss",
-    "bordlagd",
-    "remitterad",
-    "aterkallad",
-    "tillstyrker",
-    "avstyrker",
-)
 # Labels the rules give that are no outcome value of a matter.
 _NO_VALUE = ("election", "procedural", "information")
-# How far into a decisive text outcome words are looked for: a Beslut may go on with
-# conditions and appeal instructions that use the same words.
-_WINDOW = 600
-# A decision on a motion's points or parts ("Punkt 1 ...", "i den del som avser ...").
-_POINT = re.compile(r"punkt|attsats|att-sats|\bi (?:den|de|vissa|övriga) del(?:ar|en)?\b", re.I)
-_DECISIVE = {"bifall", "avslag", "besvarad", "tillstyrker", "avstyrker"}
-_CLAUSE_START = re.compile(r"[.;:!?]|\b(?:och|samt|men)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -50,126 +39,6 @@ class Outcome:
     outcome: str | None = None
     stage: str | None = None
     evidence: str | None = None
-
-
-@dataclass
-class _Rules:
-    specific: list[tuple[str, list[re.Pattern[str]]]]
-    generic: list[tuple[str, list[re.Pattern[str]]]]
-    negation: re.Pattern[str]
-    reason: re.Pattern[str]
-    to_higher: re.Pattern[str]  # names a proposal to a higher body, in a heading or a line
-    proposal_line: re.Pattern[str]
-    proposal_heading: re.Pattern[str]
-    proposes: re.Pattern[str]
-    not_decision: re.Pattern[str]
-    by_reference: re.Pattern[str]
-    signature: re.Pattern[str]
-    remiss_text: re.Pattern[str]
-    inline_proposal: re.Pattern[str]
-
-
-def _build(profile: Profile) -> _Rules:
-    lex = profile.table("outcomes")
-    specific, generic = [], []
-    for rule in lex["rule"]:
-        compiled = (rule["outcome"], [re.compile(p, re.IGNORECASE) for p in rule["patterns"]])
-        (generic if rule.get("generic") else specific).append(compiled)
-    stage = lex["stage"]
-
-    def join(key: str) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{p})" for p in stage[key]), re.IGNORECASE)
-
-    return _Rules(
-        specific,
-        generic,
-        re.compile(lex["negation"]["pattern"], re.IGNORECASE),
-        re.compile(lex["reason"]["pattern"], re.IGNORECASE),
-        join("to_higher_body"),
-        re.compile(r"(?im)^[^\n]{0,40}(?:" + "|".join(stage["proposal_line"]) + r")[^\n]*$"),
-        join("proposal_heading"),
-        join("proposes"),
-        join("not_decision"),
-        join("by_reference"),
-        # A signature line is short and ends with the role: "Anna Berg, förvaltningschef".
-        re.compile(
-            r"\n[^\n.]{0,50}\b(?:" + "|".join(stage["signature"]) + r")\b[^\n.]{0,40}(?=\n|$)",
-            re.IGNORECASE,
-        ),
-        re.compile(stage["remiss_text"], re.IGNORECASE),
-        re.compile(stage["inline_proposal"], re.IGNORECASE | re.MULTILINE),
-    )
-
-
-def _rules(profile: Profile | None) -> _Rules:
-    return (profile or default_profile()).compiled("tag.outcome", _build)
-
-
-def _negated(window: str, start: int, end: int, negation: re.Pattern[str]) -> bool:
-    """Whether the clause around a verb at window[start:end] denies it ("ska inte genomföras",
-    "beslutar att inte bevilja", "genomförs inte")."""
-    before = window[max(0, start - 40) : start]
-    cuts = list(_CLAUSE_START.finditer(before))
-    if cuts:
-        before = before[cuts[-1].end() :]
-    after = window[end : end + 12]
-    return bool(negation.search(before) or negation.match(after.lstrip()))
-
-
-def classify_text(text: str, *, strict: bool = False, profile: Profile | None = None) -> str | None:
-    """Outcome label of a decisive text: one of OUTCOMES, "election", "procedural",
-    "information", or None when no rule reads it.
-
-    With `strict`, only explicit outcome words count (no generic approval verbs): used
-    where the document type does not say that a body decided a matter.
-    """
-    rules = _rules(profile)
-    norm = rules.reason.sub("", flat(text))
-    if not norm.strip():
-        return None
-    mixed = _mixed_points(norm, rules)
-    if mixed:
-        return mixed
-    # Explicit outcome words first, in the first sentence and then anywhere ("Yttrandet
-    # antas som kommunstyrelsens eget. Förslag i kommunfullmäktige: Motionen anses
-    # besvarad."); generic approval verbs only after that.
-    first = _first_point(norm)
-    head = norm[:_WINDOW]
-    for window in (first, head):
-        for label, patterns in rules.specific:
-            if any(p.search(window) for p in patterns):
-                return label
-    if strict:
-        return None
-    for window in (first, head):
-        for label, patterns in rules.generic:
-            for p in patterns:
-                m = p.search(window)
-                if m:
-                    return (
-                        "avslag" if _negated(window, m.start(), m.end(), rules.negation) else label
-                    )
-    return None
-
-
-def _mixed_points(norm: str, rules: _Rules) -> str | None:
-    """Different outcomes for a motion's numbered points ("Punkt 1 anses besvarad. Punkt 2
-    avslås.") make a partial outcome: delvis_bifall."""
-    if not _POINT.search(norm):
-        return None
-    labels = set()
-    for sent in sentences(norm):
-        for label, patterns in rules.specific:
-            if any(p.search(sent) for p in patterns):
-                labels.add(label)
-                break
-    labels &= _DECISIVE
-    return "delvis_bifall" if len(labels) >= 2 else None
-
-
-def _first_point(norm: str) -> str:
-    sents = sentences(norm)
-    return sents[0] if sents else norm
 
 
 @dataclass
@@ -192,7 +61,7 @@ def _body(doc: Document, sec: Section) -> tuple[str, str]:
     return heading, body
 
 
-def _higher_part(body: str, rules: _Rules) -> tuple[str | None, str]:
+def _higher_part(body: str, rules: OutcomeRules) -> tuple[str | None, str]:
     """When a body holds an inline "Förslag till beslut i kommunfullmäktige" line, the text after it."""
     for m in rules.proposal_line.finditer(body):
         if rules.to_higher.search(m.group(0)):
@@ -235,7 +104,7 @@ def decide(
     context: Context | None = None,
 ) -> Outcome:
     """Outcome of the matter that `sections` (a document's or a § item's) describe."""
-    rules = _rules(profile)
+    rules = outcome_rules(profile)
     context = context or Context()
     strict = doc_type == "other"
     decisions = [
@@ -273,13 +142,13 @@ def decide(
 _HEAD_CHARS = 6000
 
 
-def _inline_proposal(doc: Document, rules: _Rules, profile: Profile | None) -> Outcome | None:
+def _inline_proposal(doc: Document, rules: OutcomeRules, profile: Profile | None) -> Outcome | None:
     """A proposal written as a sentence near the head ("Kommunstyrelsen föreslår att
     kommunfullmäktige beslutar följande / Motionen avslås.") when no heading marks it."""
     m = rules.inline_proposal.search(doc.text[:_HEAD_CHARS])
     if not m:
         return None
-    following = doc.text[m.end() : m.end() + _WINDOW]
+    following = doc.text[m.end() : m.end() + WINDOW]
     label = _label(following, False, profile)
     if label in (None, "information"):
         return None
@@ -300,7 +169,7 @@ def _from_decision(
     after: list[Section],
     strict: bool,
     before: list[Section],
-    rules: _Rules,
+    rules: OutcomeRules,
     profile: Profile | None,
     context: Context,
 ) -> Outcome | None:
@@ -343,10 +212,10 @@ def _own_decision(body: str) -> bool:
     """Whether a Beslut block decides a matter of its own, rather than adopting a proposal or
     a statement ("Förvaltningens förslag godkänns", "Yttrandet antas som nämndens eget") that a
     following proposal block carries on to a higher body."""
-    return not _ADOPTS.search(_first_point(flat(body)))
+    return not _ADOPTS.search(first_point(flat(body)))
 
 
-def _stage(heading: str, body: str, rules: _Rules, context: Context) -> str:
+def _stage(heading: str, body: str, rules: OutcomeRules, context: Context) -> str:
     """`proposal` when a decision block proposes to a higher body, else `decision`."""
     if heading and rules.to_higher.search(heading):
         return "proposal"
@@ -374,7 +243,7 @@ def _subject_is_parent(opening: str, organ: str) -> bool:
 
 
 def _pick_proposal(
-    doc: Document, proposals: list[Section], rules: _Rules
+    doc: Document, proposals: list[Section], rules: OutcomeRules
 ) -> tuple[str, str] | None:
     """The proposal that settles the matter: one to the council (fullmäktige) first, then one
     to another higher body, else the first non-empty."""
@@ -396,7 +265,7 @@ def _pick_proposal(
     return best[1], best[2]
 
 
-def _rank(heading: str, rules: _Rules) -> int:
+def _rank(heading: str, rules: OutcomeRules) -> int:
     if rules.to_higher.search(heading):
         return 0 if _COUNCIL.search(heading) else 1
     return 2
@@ -408,7 +277,7 @@ _COUNCIL = re.compile(r"fullmäktige", re.IGNORECASE)
 def decisive_text(doc: Document, sections: list[Section], profile: Profile | None = None) -> str:
     """The text a reader takes the outcome from: the first non-empty Beslut, else the first
     proposal (for training and inspecting the decision-sentence model)."""
-    rules = _rules(profile)
+    rules = outcome_rules(profile)
     for kind in ("beslut", "forslag_till_beslut"):
         for sec in sections:
             if sec.role != kind or rules.not_decision.match(flat(sec.heading)):
