@@ -100,12 +100,17 @@ def run_dask(
         done_results: dict[int, list[Any]] = {}
         next_out = 0
         pending = as_completed()
-        for index, chunk in chunks:
-            fut = submit(chunk)
-            futures[fut] = index
-            pending.add(fut)
-            if len(futures) >= window:
-                break
+
+        def top_up() -> None:
+            # Keep `window` chunks in flight: memory stays flat however long the batch is.
+            for index, chunk in chunks:
+                fut = submit(chunk)
+                futures[fut] = index
+                pending.add(fut)
+                if len(futures) >= window:
+                    break
+
+        top_up()
         for fut in pending:
             index = futures.pop(fut)
             results = fut.result()
@@ -117,12 +122,7 @@ def run_dask(
                     next_out += 1
             else:
                 yield from results
-            for index, chunk in chunks:
-                new = submit(chunk)
-                futures[new] = index
-                pending.add(new)
-                if len(futures) >= window:
-                    break
+            top_up()
     finally:
         if own:
             client.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["same", "prf", "bodies", "outcome_prf"]
+__all__ = ["same", "prf", "BodyTally", "outcome_prf"]
 
 
 def _norm_name(value: str) -> str:
@@ -36,10 +36,24 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
 
 
-def bodies(label: dict[str, Any], rec: dict[str, Any]) -> tuple[set[str], set[str]]:
-    gold = {_norm_name(b) for b in label.get("referral_bodies") or []}
-    pred = {_norm_name(b) for b in rec.get("referral_bodies") or []}
-    return gold, pred
+class BodyTally:
+    """Referral bodies counted as retrieval over all labels: true and false positives and
+    false negatives of the named bodies (compared without case or spacing)."""
+
+    def __init__(self) -> None:
+        self.tp = self.fp = self.fn = 0
+
+    def add(self, label: dict[str, Any], rec: dict[str, Any]) -> tuple[list[str], list[str]] | None:
+        """Count one labelled unit; (gold, predicted) sorted when they differ, else None."""
+        gold = {_norm_name(b) for b in label.get("referral_bodies") or []}
+        pred = {_norm_name(b) for b in rec.get("referral_bodies") or []}
+        self.tp += len(gold & pred)
+        self.fp += len(pred - gold)
+        self.fn += len(gold - pred)
+        return None if gold == pred else (sorted(gold), sorted(pred))
+
+    def prf(self) -> dict[str, Any]:
+        return prf(self.tp, self.fp, self.fn)
 
 
 def outcome_prf(pairs: list[tuple[Any, Any]]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from nlp_motioner.evaluate.compare import bodies, outcome_prf, prf, same
+from nlp_motioner.evaluate.compare import BodyTally, outcome_prf, same
 
 __all__ = ["FIELDS", "ITEM_FIELDS", "score"]
 
@@ -23,7 +23,7 @@ def score(
     fields: dict[str, dict[str, Any]] = {f: {"correct": 0, "total": 0} for f in FIELDS}
     mistakes: list[dict[str, Any]] = []
     confusion: Counter[tuple[str, str]] = Counter()
-    tp = fp = fn = 0
+    tally = BodyTally()
     outcome_pairs: list[tuple[Any, Any]] = []
     for label in doc_labels:
         rec = records[label["_path"]]
@@ -42,20 +42,15 @@ def score(
         if "outcome" in label:
             confusion[(str(label["outcome"]), str(rec.get("outcome")))] += 1
             outcome_pairs.append((label["outcome"], rec.get("outcome")))
-        if "referral_bodies" in label:
-            gold_b, pred_b = bodies(label, rec)
-            tp += len(gold_b & pred_b)
-            fp += len(pred_b - gold_b)
-            fn += len(gold_b - pred_b)
-            if gold_b != pred_b:
-                mistakes.append(
-                    {
-                        "name": label["name"],
-                        "field": "referral_bodies",
-                        "gold": sorted(gold_b),
-                        "pred": sorted(pred_b),
-                    }
-                )
+        if "referral_bodies" in label and (wrong := tally.add(label, rec)):
+            mistakes.append(
+                {
+                    "name": label["name"],
+                    "field": "referral_bodies",
+                    "gold": wrong[0],
+                    "pred": wrong[1],
+                }
+            )
     for f in fields.values():
         f["accuracy"] = f["correct"] / f["total"] if f["total"] else None
     items = _score_items(item_labels, records, mistakes)
@@ -63,7 +58,7 @@ def score(
         "documents": len(doc_labels),
         "fields": fields,
         "outcome": outcome_prf(outcome_pairs),
-        "referral_bodies": prf(tp, fp, fn),
+        "referral_bodies": tally.prf(),
         "items": items.pop("summary"),
         "confusion": [
             {"gold": g, "pred": p, "count": c} for (g, p), c in sorted(confusion.items()) if c
@@ -81,7 +76,7 @@ def _score_items(
     found = 0
     correct: Counter[str] = Counter()
     totals: Counter[str] = Counter()
-    tp = fp = fn = 0
+    tally = BodyTally()
     outcome_pairs: list[tuple[Any, Any]] = []
     confusion: Counter[tuple[str, str]] = Counter()
     for label in item_labels:
@@ -121,21 +116,16 @@ def _score_items(
                         "pred": item.get(field),
                     }
                 )
-        if "referral_bodies" in label:
-            gold_b, pred_b = bodies(label, item)
-            tp += len(gold_b & pred_b)
-            fp += len(pred_b - gold_b)
-            fn += len(gold_b - pred_b)
-            if gold_b != pred_b:
-                mistakes.append(
-                    {
-                        "name": label["name"],
-                        "paragraph": label["paragraph"],
-                        "field": "item_referral_bodies",
-                        "gold": sorted(gold_b),
-                        "pred": sorted(pred_b),
-                    }
-                )
+        if "referral_bodies" in label and (wrong := tally.add(label, item)):
+            mistakes.append(
+                {
+                    "name": label["name"],
+                    "paragraph": label["paragraph"],
+                    "field": "item_referral_bodies",
+                    "gold": wrong[0],
+                    "pred": wrong[1],
+                }
+            )
         outcome_pairs.append((label.get("outcome"), item.get("outcome")))
         confusion[(str(label.get("outcome")), str(item.get("outcome")))] += 1
     n = len(item_labels)
@@ -153,7 +143,7 @@ def _score_items(
         "outcome": outcome_prf(outcome_pairs),
     }
     if any("referral_bodies" in label for label in item_labels):
-        summary["referral_bodies"] = prf(tp, fp, fn)
+        summary["referral_bodies"] = tally.prf()
     return {
         "summary": summary,
         "confusion": [
