@@ -10,7 +10,7 @@ import pickle
 import sys
 from multiprocessing.connection import Connection
 
-from nlp_motioner.batch.tasks import call, error_doc, one_line, task_path
+from nlp_motioner.batch.tasks import call, error_doc, one_line, process_file, task_path
 
 __all__ = ["worker_main"]
 
@@ -32,6 +32,10 @@ def worker_main(read_fd: int, write_fd: int) -> None:
     fn, post, options, max_memory_mb = pickle.loads(recv.recv_bytes())
     if max_memory_mb:
         _cap_memory(max_memory_mb)
+    if getattr(fn, "func", fn) is process_file:
+        # Import the pipeline before saying ready, so the import is not charged to the
+        # first file's deadline.
+        import nlp_motioner.pipeline  # noqa: F401
     send.send_bytes(b"ready")
     while True:
         try:

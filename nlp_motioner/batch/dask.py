@@ -13,8 +13,7 @@ from functools import partial
 from typing import Any
 
 from nlp_motioner.batch.pool import DEFAULT_TIMEOUT, WorkerPool, WorkerStartError
-from nlp_motioner.batch.tasks import Task, call, one_line
-from nlp_motioner.pipeline import process
+from nlp_motioner.batch.tasks import Task, call, one_line, process_file
 from nlp_motioner.record import Document
 
 _local = threading.local()
@@ -58,7 +57,7 @@ def run_dask(
     ordered: bool = True,
     timeout: float | None = DEFAULT_TIMEOUT,
     post: Callable[[Document], Any] | None = None,
-    fn: Callable[..., Document] = process,
+    fn: Callable[..., Document] = process_file,
     chunk_size: int = 8,
     **options: Any,
 ) -> Iterator[Any]:

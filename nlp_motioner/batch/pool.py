@@ -24,8 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from nlp_motioner.batch.tasks import Task, call, error_doc, file_size, task_path
-from nlp_motioner.pipeline import process
+from nlp_motioner.batch.tasks import Task, call, error_doc, file_size, process_file, task_path
 from nlp_motioner.record import Document
 
 __all__ = ["run", "DEFAULT_TIMEOUT", "WorkerPool", "WorkerStartError", "Task"]
@@ -48,7 +47,7 @@ def run(
     ordered: bool = True,
     timeout: float | None = None,
     post: Callable[[Document], Any] | None = None,
-    fn: Callable[..., Document] = process,
+    fn: Callable[..., Document] = process_file,
     scheduler: str | Any | None = None,
     max_memory_mb: int | None = None,
     **options: Any,
@@ -157,8 +156,11 @@ class _Worker:
             self.send_conn.send_bytes(b"")
         except OSError:
             pass
+        # The child closes its end of the pipe when it exits: wait for that event rather
+        # than poll the process (Popen.wait with a timeout sleeps in steps of up to 50 ms).
+        wait([self.recv_conn], timeout=5)
         try:
-            self.proc.wait(timeout=5)
+            self.proc.wait(timeout=1)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
@@ -191,7 +193,7 @@ class WorkerPool:
         self,
         jobs: int,
         *,
-        fn: Callable[..., Document] = process,
+        fn: Callable[..., Document] = process_file,
         post: Callable[[Document], Any] | None = None,
         options: dict[str, Any] | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
