@@ -1,7 +1,9 @@
-"""Golden structure of every bundled real document: sections (heading, kind), § items.
+"""Golden structure of every bundled real document: sections (heading, role), § items.
 
-The expected files in tests/golden/ were reviewed by reading each document. Regenerate
-them only on purpose, after checking the diff:  MOTIONER_REGEN_GOLDEN=1 pytest tests/test_golden_structure.py
+Each expected file in tests/golden/ was reviewed by reading its document; how, and what is
+still known to be wrong, is in tests/golden/README.md. Regenerate them only on purpose,
+after reading the diff against the document:
+    MOTIONER_REGEN_GOLDEN=1 pytest tests/test_golden_structure.py
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def _summary(rel: str) -> dict:
             "paragraph": it.paragraph,
             "diarienummer": it.diarienummer,
             "title": it.title,
+            # The pages the item runs over: a wrong boundary moves them.
+            "pages": [it.page, doc.page_at(max(it.start, it.end - 1))],
             "sections": [[s.heading, s.role] for s in it.sections],
         }
         for it in doc.items

@@ -91,6 +91,14 @@ def test_hyphenation_joined_but_compound_ellipsis_kept():
     assert _rejoin_hyphens("kultur\ufffeoch fritid") == "kultur- och fritid"
 
 
+def test_hyphen_after_a_letter_an_abbreviation_or_a_number_is_kept():
+    # Swedish writes these compounds with their hyphen; a line break does not remove it.
+    assert _rejoin_hyphens("tobak och e\ufffecigaretter") == "tobak och e-cigaretter"
+    assert _rejoin_hyphens("nya VA\ufffelösningar") == "nya VA-lösningar"
+    assert _rejoin_hyphens("en 2\uffferumslägenhet") == "en 2-rumslägenhet"
+    assert _rejoin_hyphens("kommun\ufffefullmäktige") == "kommunfullmäktige"
+
+
 def test_page_furniture_removed_and_offsets_consistent(corpus: Path):
     [path] = corpus.glob("alingsas/kommunstyrelsen/*/bilagor/ss74-ksau*.pdf")
     doc = read_file(path)

@@ -18,6 +18,9 @@ from nlp_motioner.readers.furniture import RawLine
 _SOFT_HYPHEN = "\ufffe"
 # A hyphen before a conjunction is a Swedish compound ellipsis ("kultur- och fritid"): keep it.
 _ELLIPSIS_NEXT = re.compile(r"(och|eller|samt|respektive|som|till|resp\.)\b", re.IGNORECASE)
+# A one-letter word, an abbreviation in capitals or a number is joined to the next word with
+# its hyphen ("e-cigaretter", "VA-lösningar", "2-rumslägenhet"): the hyphen was never a break.
+_KEEPS_HYPHEN = re.compile(r"(?:^|[\s(/])(?:[^\W\d_]|[A-ZÅÄÖ]{2,}|\d+)$")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
 
@@ -33,6 +36,8 @@ def _rejoin_hyphens(text: str) -> str:
     for nxt in parts[1:]:
         if _ELLIPSIS_NEXT.match(nxt) or (nxt[:1].isupper() and out[-1][-1:].isalpha()):
             out.append("- " + nxt)
+        elif _KEEPS_HYPHEN.search(out[-1]):
+            out.append("-" + nxt)  # "e-" / "cigaretter", "VA-" / "lösningar"
         else:
             out.append(nxt)
     return "".join(out)

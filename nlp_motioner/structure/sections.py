@@ -27,6 +27,8 @@ class Heading:
 @dataclass
 class _Vocabulary:
     exact: dict[str, str]  # phrase -> kind; a phrase listed under two kinds keeps the first
+    prefixes: dict[str, str]  # the phrases that also name their kind as a heading's first words
+    numbered_kinds: frozenset[str]  # kinds a phrase keeps when a number follows it
     first_words: frozenset[str]  # a heading can start with a phrase only after one of these
     longest: int  # no phrase is longer than this
     contained: re.Pattern[str] | None  # phrases that count anywhere in a short heading
@@ -43,6 +45,8 @@ def _build_vocabulary(profile: Profile) -> _Vocabulary:
     for kind, phrases in table["kinds"].items():
         for phrase in phrases:
             exact.setdefault(phrase, kind)
+    whole_only = set(table.get("whole_heading_only", {}).get("phrases", []))
+    prefixes = {p: kind for p, kind in exact.items() if p not in whole_only}
     contained = {p: kind for kind, phrases in table.get("contains", {}).items() for p in phrases}
     # One alternation, longest first, so a search finds the longest phrase at each place.
     pattern = (
@@ -52,8 +56,10 @@ def _build_vocabulary(profile: Profile) -> _Vocabulary:
     )
     return _Vocabulary(
         exact,
-        frozenset(p.split(" ")[0].split(":")[0] for p in exact),
-        max(map(len, exact), default=0),
+        prefixes,
+        frozenset(table.get("numbered", {}).get("kinds", [])),
+        frozenset(p.split(" ")[0].split(":")[0] for p in prefixes),
+        max(map(len, prefixes), default=0),
         pattern,
         contained,
         {},
@@ -65,6 +71,7 @@ def _vocabulary(profile: Profile | None) -> _Vocabulary:
 
 
 _SPLIT = re.compile(r"[ :]")
+_NUMBER_NEXT = re.compile(r"[ :]*\d")
 
 
 def _normalize(text: str) -> str:
@@ -98,7 +105,9 @@ def _lookup(norm: str, vocabulary: _Vocabulary) -> tuple[str | None, bool]:
     if first in vocabulary.first_words:
         # A dict lookup per split point keeps this linear in the line, not in the vocabulary.
         for m in _SPLIT.finditer(norm, 0, vocabulary.longest + 1):
-            kind = vocabulary.exact.get(norm[: m.start()])
+            kind = vocabulary.prefixes.get(norm[: m.start()])
+            if kind and kind not in vocabulary.numbered_kinds and _NUMBER_NEXT.match(norm, m.end()):
+                continue  # "Ärende 10", "Bilaga 1 Verkställighet": a numbered thing
             if kind:
                 best = (m.start(), kind)
     if vocabulary.contained is not None:
@@ -113,6 +122,13 @@ _SENTENCE_END = re.compile(r"[,;]$|\.\s*$")
 _BULLET = re.compile(r"^\s*([•\-–·o*▪]|\d+[.)]\s|[a-z][.)]\s)")
 _LETTERS = re.compile(r"[^\W\d_]")
 _STARTS_OK = re.compile(r"^[A-ZÅÄÖÉÜ0-9§\"“(]")
+# "Dokumenttyp: Motionssvar", "GIS-enheten: Beslut fattade i mars": a label with its value on
+# the same line is a form field or a list entry, not a heading.
+# "Etapp 1: Sollebrunn - Gräfsnäs" numbers a heading, so a label holds letters only.
+_FIELD = re.compile(r"^(?:[^\W\d_]|-)+(?: (?:[^\W\d_]|-)+)?:\s+\S")
+# "Med hänvisning till ovanstående föreslår jag att kommunfullmäktige beslutar:" is a sentence
+# that introduces a list, however it is set; a heading ending in a colon is a few words long.
+_LEAD_IN_MIN_WORDS = 6
 
 
 # The last document's answer: its headings, items and title all ask for it in turn.
@@ -136,11 +152,18 @@ def _is_blank(lines: list[Line], i: int) -> bool:
     return i < 0 or i >= len(lines) or not lines[i].text.strip()
 
 
-def _layout_heading(ln: Line, body: float) -> bool:
+def _layout_heading(ln: Line, body: float, continuation: bool = False, named: bool = False) -> bool:
+    """Whether a line's font makes it a heading; a `continuation` line (the wrapped rest of
+    the heading above it) may start in lower case: "... för Alingsås" / "cyklister". A line
+    the vocabulary `named` ("Ärende: Ansökan om bygglov") is not read as a field."""
     text = ln.text.strip()
     if not text or len(text) > _MAX_HEADING_CHARS or _BULLET.match(text):
         return False
-    if not _STARTS_OK.match(text) or _SENTENCE_END.search(text):
+    if not (continuation or _STARTS_OK.match(text)) or _SENTENCE_END.search(text):
+        return False
+    if not named and (
+        _FIELD.match(text) or (text.endswith(":") and len(text.split()) >= _LEAD_IN_MIN_WORDS)
+    ):
         return False
     if ln.heading_level:
         return True
@@ -164,7 +187,7 @@ def find_headings(doc: Document, profile: Profile | None = None) -> list[Heading
         kind, exact = heading_kind(text, profile)
         if kind and (not _STARTS_OK.match(text) or text.endswith((".", ",", ";"))):
             kind = None  # "... kommunfullmäktiges beslut." is the end of a sentence
-        layout = _layout_heading(ln, body)
+        layout = _layout_heading(ln, body, named=kind is not None)
         # Plain text has no fonts: a vocabulary heading must open a paragraph. Alone between
         # blank lines any match counts; directly above its text only a short line that names
         # the heading phrase near its end ("Kommunstyrelsens förslag till beslut").
@@ -188,7 +211,7 @@ def find_headings(doc: Document, profile: Profile | None = None) -> list[Heading
             while (
                 i + n < len(lines)
                 and lines[i + n].page == ln.page
-                and _layout_heading(lines[i + n], body)
+                and _layout_heading(lines[i + n], body, continuation=True)
                 and lines[i + n].size == ln.size
                 and heading_kind(lines[i + n].text, profile)[0] is None
                 and n < 3

@@ -38,6 +38,25 @@ def _doc(source, text, tags, paragraph=None):
     return Document(source=source, file_kind="text", text=text, items=items, tags=tags)
 
 
+def _extract(source, paragraph, case, title, body, date, outcome, **more):
+    """A protocol extract: "§ N <case>", the item's title, then its text; a decision."""
+    tags = Tags(
+        doc_type="protokollsutdrag",
+        title=title,
+        date=date,
+        diarienummer=[case],
+        outcome=outcome,
+        outcome_stage="decision",
+        **more,
+    )
+    return _doc(source, f"§ {paragraph} {case}\n{title}\n{body}", tags, paragraph=paragraph)
+
+
+def _paper(source, text, doc_type, title, date, **more):
+    """A paper outside minutes: its text and the tags the tag stage would give it."""
+    return _doc(source, text, Tags(doc_type=doc_type, title=title, date=date, **more))
+
+
 def case_documents() -> list[Document]:
     return [
         _doc(
@@ -51,141 +70,110 @@ def case_documents() -> list[Document]:
                 date="2024-01-10",
             ),
         ),
-        _doc(
+        _extract(
             "case/kf-10.txt",
-            f"§ 10 2024.100 KS\nMotion om fler lekplatser för barnfamiljer i centrum\nBeslut\nMotionen "
-            f"remitteras till kommunstyrelsen för beredning. Tekniska nämnden ges tillfälle "
-            f"att yttra sig om {_LEKPLATS}.",
-            Tags(
-                doc_type="protokollsutdrag",
-                title="Motion om fler lekplatser för barnfamiljer i centrum",
-                date="2024-02-01",
-                diarienummer=["2024.100 KS"],
-                outcome="remitterad",
-                outcome_stage="decision",
-                referral_bodies=["Tekniska nämnden"],
-                parties=["V"],
-            ),
-            paragraph=10,
+            10,
+            "2024.100 KS",
+            "Motion om fler lekplatser för barnfamiljer i centrum",
+            "Beslut\nMotionen remitteras till kommunstyrelsen för beredning. Tekniska nämnden "
+            f"ges tillfälle att yttra sig om {_LEKPLATS}.",
+            "2024-02-01",
+            "remitterad",
+            referral_bodies=["Tekniska nämnden"],
+            parties=["V"],
         ),
-        _doc(
+        _extract(
             "case/ten-31.txt",
-            "§ 31 2024.555 TEN\nYttrande över motion om lekplatser\nKommunfullmäktige "
-            "remitterade den 1 februari 2024, § 10, motionen till nämnden. Nämnden anser "
-            f"att {_LEKPLATS} kostar för mycket.\nBeslut\nNämnden avstyrker motionen.",
-            Tags(
-                doc_type="protokollsutdrag",
-                title="Yttrande över motion om lekplatser",
-                date="2024-03-15",
-                diarienummer=["2024.555 TEN"],
-                outcome="avstyrker",
-                outcome_stage="decision",
-            ),
-            paragraph=31,
+            31,
+            "2024.555 TEN",
+            "Yttrande över motion om lekplatser",
+            "Kommunfullmäktige remitterade den 1 februari 2024, § 10, motionen till nämnden. "
+            f"Nämnden anser att {_LEKPLATS} kostar för mycket.\nBeslut\nNämnden avstyrker motionen.",
+            "2024-03-15",
+            "avstyrker",
         ),
-        _doc(
+        _paper(
             "case/bun-yttrande.txt",
             "Yttrande\nBarn- och ungdomsnämnden har fått motionen (KS 2024/0100) på remiss. "
             f"Nämnden ser gärna {_LEKPLATS} och tillstyrker.",
-            Tags(
-                doc_type="yttrande",
-                title="Yttrande om lekplatser",
-                date="2024-03-20",
-                diarienummer=["BUN 2024/77"],
-                outcome="tillstyrker",
-                outcome_stage="decision",
-            ),
+            "yttrande",
+            "Yttrande om lekplatser",
+            "2024-03-20",
+            diarienummer=["BUN 2024/77"],
+            outcome="tillstyrker",
+            outcome_stage="decision",
         ),
-        _doc(
+        _paper(
             "case/tjansteskrivelse.txt",
             "Tjänsteskrivelse 2024.100 KS\nSvar på motion om fler lekplatser för barnfamiljer i centrum\n"
             f"Förvaltningen föreslår avslag, eftersom {_LEKPLATS} saknar budget.",
-            Tags(
-                doc_type="tjansteskrivelse",
-                title="Svar på motion om fler lekplatser för barnfamiljer i centrum",
-                date="2024-05-02",
-                diarienummer=["2024.100 KS"],
-                outcome="avslag",
-                outcome_stage="proposal",
-            ),
+            "tjansteskrivelse",
+            "Svar på motion om fler lekplatser för barnfamiljer i centrum",
+            "2024-05-02",
+            diarienummer=["2024.100 KS"],
+            outcome="avslag",
+            outcome_stage="proposal",
         ),
-        _doc(
+        _extract(
             "case/ks-50.txt",
-            "§ 50 2024.100 KS\nSvar på motion om fler lekplatser för barnfamiljer i centrum\nBeslut\n"
-            "Motionen avslås.\nReservation\nVänsterpartiet reserverar sig.",
-            Tags(
-                doc_type="protokollsutdrag",
-                title="Svar på motion om fler lekplatser för barnfamiljer i centrum",
-                date="2024-06-03",
-                diarienummer=["2024.100 KS"],
-                outcome="avslag",
-                outcome_stage="decision",
-                reservations=["V"],
-            ),
-            paragraph=50,
+            50,
+            "2024.100 KS",
+            "Svar på motion om fler lekplatser för barnfamiljer i centrum",
+            "Beslut\nMotionen avslås.\nReservation\nVänsterpartiet reserverar sig.",
+            "2024-06-03",
+            "avslag",
+            reservations=["V"],
         ),
         # Not of the case:
-        _doc(
+        _extract(
             "other/ten-2024-100.txt",
-            "§ 12 2024.100 TEN\nAvgifter för parkering\nBeslut\nTaxan fastställs.",
-            Tags(
-                doc_type="protokollsutdrag",
-                title="Avgifter för parkering",
-                date="2024-02-20",
-                diarienummer=["2024.100 TEN"],
-                outcome="bifall",
-                outcome_stage="decision",
-            ),
-            paragraph=12,
+            12,
+            "2024.100 TEN",
+            "Avgifter för parkering",
+            "Beslut\nTaxan fastställs.",
+            "2024-02-20",
+            "bifall",
         ),
-        _doc(
+        _paper(
             "other/far-reference.txt",
             "Protokoll § 10 om budget.\n"
             + "Mellanrum. " * 40
             + "\nMötet hölls den 1 februari 2024 i stadshuset.",
-            Tags(
-                doc_type="rapport",
-                title="Rapport om budget",
-                date="2024-02-05",
-                diarienummer=["2024.900 KS"],
-            ),
+            "rapport",
+            "Rapport om budget",
+            "2024-02-05",
+            diarienummer=["2024.900 KS"],
         ),
-        _doc(
+        _paper(
             "other/badhus.txt",
             "Motion om ett nytt badhus med simbassäng och bastu för alla åldrar. "
             "Badhuset ska ha simbassäng för skolornas simundervisning.",
-            Tags(
-                doc_type="motion",
-                title="Motion om ett nytt badhus",
-                date="2024-01-15",
-                parties=["M"],
-            ),
+            "motion",
+            "Motion om ett nytt badhus",
+            "2024-01-15",
+            parties=["M"],
         ),
-        _doc(
+        _paper(
             "other/badhus-svar.txt",
             "Svar på motion om ett nytt badhus. Simbassäng och bastu för alla åldrar "
             "kostar mycket; förvaltningen föreslår bifall till simundervisning.",
-            Tags(
-                doc_type="tjansteskrivelse",
-                title="Svar på motion om ett nytt badhus",
-                date="2024-04-01",
-                diarienummer=["2024.200 KS"],
-                outcome="bifall",
-                outcome_stage="proposal",
-            ),
+            "tjansteskrivelse",
+            "Svar på motion om ett nytt badhus",
+            "2024-04-01",
+            diarienummer=["2024.200 KS"],
+            outcome="bifall",
+            outcome_stage="proposal",
         ),
-        _doc(
+        _paper(
             "other/vagar.txt",
             "Underhåll av vägar och gator i centrum, med lekplatser vid gångvägarna. "
             "Asfalt och belysning på gator och vägar.",
-            Tags(
-                doc_type="tjansteskrivelse",
-                title="Underhåll av gator och vägar",
-                date="2024-04-10",
-                diarienummer=["2024.300 KS"],
-                outcome="bifall",
-                outcome_stage="proposal",
-            ),
+            "tjansteskrivelse",
+            "Underhåll av gator och vägar",
+            "2024-04-10",
+            diarienummer=["2024.300 KS"],
+            outcome="bifall",
+            outcome_stage="proposal",
         ),
     ]
 

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nlp_motioner.record import Document, Item, Tags
+from nlp_motioner.record import Tags
 from nlp_motioner.search import search
-from nlp_motioner.store import Store, frames
+from nlp_motioner.store import frames
 from nlp_motioner.store.datasette import metadata
+from tests.conftest import one_document_db
 
 # A personnummer that passes the Luhn check (a well-known test number).
 PNR = "19121212-1212"
@@ -26,19 +27,13 @@ PNR = "19121212-1212"
 
 @pytest.fixture()
 def pnr_db(tmp_path):
-    db = tmp_path / "p.db"
-    text = f"Motion om lekplatser. Kontakt: Anna Andersson {PNR}, Storgatan 1."
-    with Store(db) as store:
-        store.put(
-            Document(
-                source="mem/motion.txt",
-                file_kind="text",
-                text=text,
-                items=[Item(3, ["2024.001 KS"], "Lekplatser", 0, len(text), 1)],
-                tags=Tags(doc_type="motion", title="Motion om lekplatser", parties=["V"]),
-            )
-        )
-    return db
+    return one_document_db(
+        tmp_path / "p.db",
+        "mem/motion.txt",
+        f"Motion om lekplatser. Kontakt: Anna Andersson {PNR}, Storgatan 1.",
+        "Lekplatser",
+        Tags(doc_type="motion", title="Motion om lekplatser", parties=["V"]),
+    )
 
 
 def test_frames_are_dataframes_with_lists(corpus_db):

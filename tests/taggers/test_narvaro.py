@@ -46,27 +46,26 @@ def test_attendance_is_masked_even_for_an_initiative_document():
     assert item.tags.outcome == "remitterad"
 
 
-def test_attendance_only_document_has_no_parties():
-    text = "Närvaro\nBeslutande Anna Berg (M)\nOlle Ek (SD)\n"
+def _tagged_after_attendance(text: str, attendance_end: int):
+    """`text` tagged with its first `attendance_end` characters marked as the attendance."""
     doc = Document(
-        source="n.txt",
+        source="minutes.txt",
         file_kind="text",
         text=text,
-        sections=[Section("Närvaro", "narvaro", 0, len(text), 1)],
+        sections=[Section("Närvaro", "narvaro", 0, attendance_end, 1)],
     )
-    tag(doc)
+    return tag(doc)
+
+
+def test_attendance_only_document_has_no_parties():
+    text = "Närvaro\nBeslutande Anna Berg (M)\nOlle Ek (SD)\n"
+    doc = _tagged_after_attendance(text, len(text))
     assert doc.tags.parties == []
 
 
 def test_attendance_before_a_statement_is_not_read_as_its_authors():
     attendance = "Närvaro\nBeslutande Anna Berg (M) (ordförande)\nOlle Ek (SD)\n"
     text = attendance + "Särskilt uttalande\nLisa Holm (L)\nVi anser att förslaget är bra.\n"
-    doc = Document(
-        source="u.txt",
-        file_kind="text",
-        text=text,
-        sections=[Section("Närvaro", "narvaro", 0, len(attendance), 1)],
-    )
-    tag(doc)
+    doc = _tagged_after_attendance(text, len(attendance))
     assert doc.tags.doc_type == "sarskilt_uttalande"
     assert doc.tags.parties == ["L"]

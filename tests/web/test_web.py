@@ -6,10 +6,10 @@ from io import BytesIO
 
 import pytest
 
-from nlp_motioner.record import Document, Item, Tags
+from nlp_motioner.record import Tags
 from nlp_motioner.search import search
-from nlp_motioner.store import Store
 from nlp_motioner.web import make_app
+from tests.conftest import one_document_db
 
 PNR = "19121212-1212"
 
@@ -33,19 +33,13 @@ def get(app, path: str, query: str = "", method: str = "GET") -> tuple[str, dict
 
 @pytest.fixture()
 def hostile_db(tmp_path):
-    db = tmp_path / "h.db"
-    text = f"<script>alert(1)</script> Motion om lekplatser. Kontakt {PNR}."
-    with Store(db) as store:
-        store.put(
-            Document(
-                source="mem/<b>bad</b>.txt",
-                file_kind="text",
-                text=text,
-                items=[Item(3, ["2024.001 KS"], "<img src=x onerror=alert(1)>", 0, len(text), 1)],
-                tags=Tags(doc_type="motion", title=f"<script>x</script> lekplatser {PNR}"),
-            )
-        )
-    return db
+    return one_document_db(
+        tmp_path / "h.db",
+        "mem/<b>bad</b>.txt",
+        f"<script>alert(1)</script> Motion om lekplatser. Kontakt {PNR}.",
+        "<img src=x onerror=alert(1)>",
+        Tags(doc_type="motion", title=f"<script>x</script> lekplatser {PNR}"),
+    )
 
 
 def test_search_page_lists_the_same_rows_as_the_cli(web_db):
