@@ -104,8 +104,3 @@ _NAMED_MEMBER = re.compile(
 def names_member(text: str) -> bool:
     """Whether `text` names a person with a party marker, as attendance lists do."""
     return bool(_NAMED_MEMBER.search(text))
-
-
-def member_markers(text: str) -> int:
-    """How many "(M)"-style party markers `text` holds."""
-    return len(_MEMBER.findall(text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from nlp_motioner.record import Document, Section
+from nlp_motioner.record import Section
 
 _WS = re.compile(r"\s+")
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -48,10 +48,6 @@ def cut(text: str, limit: int = 200) -> str:
     head = text[:limit]
     space = head.rfind(" ")
     return head[:space] if space > limit // 2 else head
-
-
-def section_text(doc: Document, sec: Section) -> str:
-    return doc.text[sec.start : sec.end]
 
 
 def spans_of(sections: Iterable[Section], kinds: set[str]) -> list[tuple[int, int]]:
