@@ -49,9 +49,23 @@ def silver_texts(cases_path: Path) -> list[tuple[str, str, str]]:
     return out
 
 
+def _structured(path: Path) -> Any:
+    """Read and structure one file (no tags: training reads sections, never tags).
+
+    Built from the stages before this one rather than `nlp_motioner.pipeline`, so the tag
+    stage imports nothing that comes after it."""
+    from nlp_motioner.profile import choose_profile
+    from nlp_motioner.readers import read_file
+    from nlp_motioner.structure import structure
+
+    doc = read_file(path)
+    if not doc.error:
+        structure(doc, choose_profile(doc.text, doc.metadata))
+    return doc
+
+
 def item_texts(labels_path: Path, corpus: Path) -> list[tuple[str, str, str]]:
     """(text, label, group) for the labelled § items and the other § items of their files."""
-    from nlp_motioner.pipeline import process
     from nlp_motioner.taggers.outcome import decisive_text
 
     by_file: dict[str, dict[int, dict[str, Any]]] = {}
@@ -61,7 +75,7 @@ def item_texts(labels_path: Path, corpus: Path) -> list[tuple[str, str, str]]:
             by_file.setdefault(label["name"], {})[label["paragraph"]] = label
     out = []
     for name, labels in sorted(by_file.items()):
-        doc = process(corpus / name)
+        doc = _structured(corpus / name)
         for item in doc.items:
             label = labels.get(item.paragraph)
             if label is not None:
@@ -103,11 +117,9 @@ def _other_sections(doc: Any, group: str) -> list[tuple[str, str, str]]:
 
 def protocol_texts(corpus: Path) -> list[tuple[str, str, str]]:
     """Sentences from the non-decision sections of the silver archive's minutes (`none`)."""
-    from nlp_motioner.pipeline import process
-
     out = []
     for path in sorted(corpus.glob("alingsas/*/*/protokoll.pdf")):
-        doc = process(path, do_tag=False)
+        doc = _structured(path)
         if not doc.error:
             out += _other_sections(doc, f"file:{path.relative_to(corpus)}")
     return out
