@@ -1,7 +1,7 @@
-"""Stage 2: lines -> sections with normalized kinds; minutes -> § items with their own sections.
+"""Stage 2: lines -> sections with roles (what each section is for); minutes -> § items with their own sections.
 
 Public surface: `structure(doc, profile)` fills `doc.sections` and `doc.items` in place and
-returns doc; `heading_kind` names the kind of a heading text; `is_minutes` is the one
+returns doc; `heading_kind` names the role of a heading text; `is_minutes` is the one
 minutes detector the tag stage shares.
 """
 
