@@ -39,6 +39,21 @@ TAG_COLUMNS: dict[str, str] = {
     "items": "json",
 }
 
+# The tag columns a stored document and a stored § item share, in the database's order.
+_TAG_FIELDS: dict[str, str] = {
+    "date": "date",
+    "organisation": "string",
+    "diarienummer": "strings",
+    "parties": "strings",
+    "referral_bodies": "strings",
+    "outcome": "string",
+    "outcome_stage": "string",
+    "evidence": "string",
+    "cap_topic": "int",
+    "cap_score": "float",
+    "procedural": "bool",
+}
+
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "documents": {
         "id": "int",
@@ -48,17 +63,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "page_count": "int",
         "doc_type": "string",
         "title": "string",
-        "date": "date",
-        "organisation": "string",
-        "diarienummer": "strings",
-        "parties": "strings",
-        "referral_bodies": "strings",
-        "outcome": "string",
-        "outcome_stage": "string",
-        "evidence": "string",
-        "cap_topic": "int",
-        "cap_score": "float",
-        "procedural": "bool",
+        **_TAG_FIELDS,
         "indexed_at": "timestamp",
         "text": "string",
     },
@@ -72,17 +77,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "start": "int",
         "end": "int",
         "doc_type": "string",
-        "date": "date",
-        "organisation": "string",
-        "diarienummer": "strings",
-        "parties": "strings",
-        "referral_bodies": "strings",
-        "outcome": "string",
-        "outcome_stage": "string",
-        "evidence": "string",
-        "cap_topic": "int",
-        "cap_score": "float",
-        "procedural": "bool",
+        **_TAG_FIELDS,
         "text": "string",
     },
     "sections": {
