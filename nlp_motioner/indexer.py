@@ -115,10 +115,8 @@ class Indexer:
     ) -> None:
         self.store = store
         self.keep_personal_data = keep_personal_data
-        self.jobs = jobs
-        self.timeout = timeout
-        self.scheduler = scheduler
-        self.options = options  # for the pipeline: ocr, max_pages
+        # For batch.run; `options` go on to the pipeline (ocr, max_pages).
+        self.run_options = {"jobs": jobs, "timeout": timeout, "scheduler": scheduler, **options}
         self.counts = {"new": 0, "unchanged": 0, "replaced": 0, "failed": 0, "removed": 0}
         self.seen: set[str] = set()
 
@@ -141,12 +139,9 @@ class Indexer:
 
         for doc in run(
             self._todo(files, on_file),
-            jobs=self.jobs,
-            timeout=self.timeout,
-            scheduler=self.scheduler,
             fn=index_one,
             keep_personal_data=self.keep_personal_data,
-            **self.options,
+            **self.run_options,
         ):
             if on_file is not None:
                 on_file()

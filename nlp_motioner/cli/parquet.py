@@ -14,6 +14,16 @@ from typing import IO, Any
 # Column kinds: "string", "int", "float", "bool", "date", "timestamp", "strings" (a list of
 # strings), and
 # "json" (any value, stored as a JSON string: sections, items).
+# The outcome and topic columns, in this order, of every table that has them.
+_OUTCOME_FIELDS: dict[str, str] = {
+    "outcome": "string",
+    "outcome_stage": "string",
+    "evidence": "string",
+    "cap_topic": "int",
+    "cap_score": "float",
+    "procedural": "bool",
+}
+
 TAG_COLUMNS: dict[str, str] = {
     "source": "string",
     "source_base64": "string",
@@ -26,12 +36,7 @@ TAG_COLUMNS: dict[str, str] = {
     "parties": "strings",
     "referral_bodies": "strings",
     "reservations": "strings",
-    "outcome": "string",
-    "outcome_stage": "string",
-    "evidence": "string",
-    "cap_topic": "int",
-    "cap_score": "float",
-    "procedural": "bool",
+    **_OUTCOME_FIELDS,
     "page_count": "int",
     "profile": "string",
     "error": "string",
@@ -46,12 +51,7 @@ _TAG_FIELDS: dict[str, str] = {
     "diarienummer": "strings",
     "parties": "strings",
     "referral_bodies": "strings",
-    "outcome": "string",
-    "outcome_stage": "string",
-    "evidence": "string",
-    "cap_topic": "int",
-    "cap_score": "float",
-    "procedural": "bool",
+    **_OUTCOME_FIELDS,
 }
 
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
