@@ -25,6 +25,7 @@ __all__ = [
     "IdNumber",
     "find_personnummer",
     "mask",
+    "masker",
     "mask_document",
     "mask_with_offsets",
     "mask_record",
@@ -190,6 +191,12 @@ def mask(text: str) -> str:
         last = hit.end
     out.append(text[last:])
     return "".join(out)
+
+
+def masker(enabled: bool) -> Callable[[str], str] | None:
+    """`mask` when masking is on, else None: what every reader of stored text (export,
+    search hits) applies to the strings it gives out."""
+    return mask if enabled else None
 
 
 def mask_record(record: Any, *, keep: tuple[str, ...] = ("source", "sha256")) -> Any:

@@ -2,122 +2,55 @@
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import os
 import sqlite3
 import sys
 import time
-from typing import Any
 
 import click
 
 from nlp_motioner.cli.db import db_option, db_path, fail, open_readonly
-from nlp_motioner.cli.options import (
-    batch_options,
-    input_options,
-    output_options,
-    privacy_option,
-    quiet_option,
-    scheduler_option,
-)
-from nlp_motioner.cli.output import (
-    CsvWriter,
-    interruptible,
-    open_output,
-    surrogate_safe,
-    write_jsonl,
-)
+from nlp_motioner.cli.options import BatchArgs, batch_command, output_options, privacy_option
+from nlp_motioner.cli.output import CsvWriter, interruptible, open_output, write_jsonl
 
 
 # -------------------------------------------------------------------------------- index
-def index_one(
-    path: str,
-    *,
-    known_sha256: str | None = None,
-    keep_personal_data: bool = False,
-    **options: Any,
-):
-    """The per-file function of `index`, run in the worker: hash, skip if unchanged, else
-    read and tag; identity numbers masked before anything reaches the database."""
-    from nlp_motioner.batch import hash_file
-    from nlp_motioner.pipeline import process
-    from nlp_motioner.privacy import mask_document
-    from nlp_motioner.record import Document
+def _open_for_index(path: str, keep: bool):
+    """The database to index into, with its personal-data choice checked and recorded."""
+    from nlp_motioner.indexer import PersonalDataConflict, record_personal_data_choice
+    from nlp_motioner.store import SchemaError, Store
 
-    if known_sha256 is not None:
-        sha = hash_file(path)
-        if sha == known_sha256:
-            return Document(
-                source=path, file_kind="unknown", sha256=sha, metadata={"unchanged": True}
-            )
-    doc = process(path, **options)
-    doc.lines = []  # the store does not keep layout lines; they need not cross processes
-    return doc if keep_personal_data else mask_document(doc)
-
-
-def _sha256_file(path: str) -> str | None:
-    from nlp_motioner.batch import hash_file
-
-    return hash_file(path)
-
-
-def _personal_data_choice(store, keep: bool, path: str) -> None:
-    """The database records whether it holds masked text; one database, one choice."""
-    have = store.personal_data
-    want = "kept" if keep else "masked"
-    if have in ("masked", "kept") and have != want:
+    try:
+        store = Store(path)
+    except SchemaError as exc:
+        fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        fail(f"{path} is not a motioner database ({exc})")
+    try:
+        masked = record_personal_data_choice(store, keep)
+    except PersonalDataConflict as exc:
         store.close()
-        if have == "masked":
-            fail(
-                f"{path} holds masked text; --keep-personal-data cannot be added to it "
-                "(index into a new database)"
-            )
-        fail(
-            f"{path} was indexed with --keep-personal-data; give it again, or index into "
-            "a new database to store masked text"
-        )
-    if have == "unknown" and not keep:
-        from nlp_motioner.store.masking import mask_stored
-
-        n = mask_stored(store)
+        fail(str(exc))
+    except sqlite3.Error as exc:
+        store.close()
+        fail(f"cannot write to {path} ({exc})")
+    if masked is not None:
         click.echo(
             f"motioner: {path} was written before masking was recorded; identity numbers "
-            f"masked in what it held ({n} documents changed)",
+            f"masked in what it held ({masked} documents changed)",
             err=True,
         )
-    store.set_personal_data(keep)
+    return store
 
 
 @click.command("index")
-@click.argument("paths", nargs=-1, type=click.Path())
-@input_options
-@db_option
-@batch_options
-@scheduler_option
-@privacy_option
-@quiet_option
+@batch_command(db_option)
 @click.option(
     "--prune", is_flag=True, help="Also delete rows of files under PATHS that no longer exist."
 )
 @click.option("--no-semantic", is_flag=True, help="Skip refitting the semantic (LSA) model.")
 @interruptible
-def index_command(
-    paths,
-    files_from,
-    include,
-    exclude,
-    db,
-    jobs,
-    ocr,
-    max_pages,
-    timeout,
-    scheduler,
-    keep_personal_data,
-    quiet,
-    prune,
-    no_semantic,
-) -> None:
+def index_command(args: BatchArgs, db: str | None, prune: bool, no_semantic: bool) -> None:
     """Read, tag and store documents in the corpus database.
 
     Incremental: a file whose content hash is already stored is skipped, a
@@ -136,11 +69,11 @@ def index_command(
         motioner index corpus/ --db kommun.db --jobs 2 --exclude 'labels/*'
         motioner index /shared/archive --db kommun.db --scheduler tcp://10.0.0.5:8786
     """
-    from nlp_motioner.batch import WorkerStartError, run
+    from nlp_motioner.batch import WorkerStartError
     from nlp_motioner.cli.documents import collect_inputs, report_error
     from nlp_motioner.cli.output import printable, safe_streams, sigterm_as_interrupt
     from nlp_motioner.cli.progress import Progress
-    from nlp_motioner.store import SchemaError, Store
+    from nlp_motioner.indexer import Indexer
 
     safe_streams()
     sigterm_as_interrupt()
@@ -148,69 +81,30 @@ def index_command(
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         fail(f"cannot create {path}: no such directory {parent}")
-    inputs = collect_inputs(paths, files_from, include, exclude)
-    try:
-        store = Store(path)
-    except SchemaError as exc:
-        fail(str(exc))
-    except sqlite3.DatabaseError as exc:
-        fail(f"{path} is not a motioner database ({exc})")
-    try:
-        _personal_data_choice(store, keep_personal_data, path)
-    except sqlite3.Error as exc:
-        store.close()
-        fail(f"cannot write to {path} ({exc})")
-    counts = {"new": 0, "unchanged": 0, "replaced": 0, "failed": 0, "removed": 0}
-    seen: set[str] = set()
-    progress = Progress("files", len(inputs.files), quiet=quiet)
+    inputs = collect_inputs(args.paths, args.files_from, args.include, args.exclude)
+    store = _open_for_index(path, args.keep_personal_data)
+    indexer = Indexer(
+        store,
+        keep_personal_data=args.keep_personal_data,
+        **{**args.run_options(), "timeout": args.timeout or None},
+    )
+    counts = indexer.counts
+    progress = Progress("files", len(inputs.files), quiet=args.quiet)
     t0 = time.perf_counter()
-
-    def todo():
-        for raw in inputs.files:
-            source = os.path.normpath(raw)
-            shown = surrogate_safe(source)
-            if shown in seen:
-                progress.advance()
-                continue
-            seen.add(shown)
-            yield (source, {"known_sha256": store.lookup(shown)})
-
     try:
-        for doc in run(
-            todo(),
-            jobs=jobs,
-            timeout=timeout or None,
-            scheduler=scheduler,
-            fn=index_one,
-            ocr=ocr,
-            max_pages=max_pages,
-            keep_personal_data=keep_personal_data,
-        ):
-            progress.advance()
-            raw, doc.source = doc.source, surrogate_safe(doc.source)
-            if doc.source != raw:
-                doc.metadata["source_base64"] = base64.b64encode(os.fsencode(raw)).decode()
-            if doc.metadata.get("unchanged"):
-                counts["unchanged"] += 1
-                continue
-            if doc.error:
-                if inputs.walked_non_document(
-                    {"file_kind": doc.file_kind, "error": doc.error, "source": doc.source}
-                ):
-                    continue
-                counts["failed"] += 1
-                store.record_failure(doc.source, doc.error, doc.sha256)
-                report_error(doc.source, doc.error, keep_personal_data=keep_personal_data)
-                continue
-            counts[store.put(doc, source=doc.source)] += 1
+        indexer.index(
+            inputs.files,
+            on_file=progress.advance,
+            skip_failure=lambda doc: inputs.walked_non_document(
+                {"file_kind": doc.file_kind, "error": doc.error, "source": doc.source}
+            ),
+            on_failure=lambda source, error: report_error(
+                source, error, keep_personal_data=args.keep_personal_data
+            ),
+        )
         if prune:
-            roots = [os.path.normpath(p) for p in inputs.named if os.path.isdir(p)]
-            roots += [os.path.normpath(p) for p in paths if os.path.isdir(p)]
-            for source, on_disk in list(store.stored_paths()):
-                if source in seen or os.path.exists(on_disk):
-                    continue
-                if any(source.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
-                    counts["removed"] += int(store.remove(source))
+            roots = [p for p in inputs.named if os.path.isdir(p)]
+            indexer.prune(roots + [p for p in args.paths if os.path.isdir(p)])
     except WorkerStartError as exc:  # no worker or Dask scheduler to run on: not a file's fault
         progress.close()
         store.close()
@@ -243,50 +137,29 @@ def index_command(
     )
     if prune:
         summary += f", {counts['removed']} removed"
-    if (line := inputs.skipped_line()) and not quiet:
+    if (line := inputs.skipped_line()) and not args.quiet:
         click.echo(line, err=True)
     click.echo(f"{summary} ({elapsed:.1f} s) -> {printable(path)}")
-    changed = counts["new"] + counts["replaced"] + counts["removed"]
     if not no_semantic:
-        _refit_semantic(store, changed, quiet)
+        _refit_semantic(store, indexer.changed, args.quiet)
     store.close()
     sys.exit(1 if counts["failed"] else 0)
 
 
 def _refit_semantic(store, changed: int, quiet: bool) -> None:
-    """Bring the LSA model beside the database up to date, reporting progress if it can."""
-    import inspect
-
+    """Bring the LSA model beside the database up to date, and say how it went."""
     from nlp_motioner.cli.progress import Progress
-    from nlp_motioner.search import load_model
-    from nlp_motioner.search.semantic import update_store
+    from nlp_motioner.indexer import refit_semantic
 
-    try:
-        loaded = load_model(store)
-    except Exception:  # a damaged model file: refit it  # noqa: BLE001
-        loaded = None
-    stale = loaded is None or loaded[1].get("generation") != store.generation
-    if not ((changed or stale) and store.counts()["units"]):
-        return
-    # The hook for a progress callback: update_store reports through it once it takes one.
-    kwargs: dict[str, Any] = {}
+    def refitting(exc: Exception) -> None:
+        click.echo(
+            f"motioner: semantic model could not be loaded ({type(exc).__name__}); refitting",
+            err=True,
+        )
+
     progress = Progress("steps", None, quiet=quiet)
-    if "progress" in inspect.signature(update_store).parameters:
-        kwargs["progress"] = progress
     try:
-        try:
-            info = update_store(store, **kwargs)
-        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-            # A model file that cannot be loaded (damaged, another version): refit from
-            # scratch rather than stop; the files are rebuilt from the stored units.
-            click.echo(
-                f"motioner: semantic model could not be loaded ({type(exc).__name__}); refitting",
-                err=True,
-            )
-            for suffix in (".lsa.npz", ".lsa.json"):
-                with contextlib.suppress(OSError):
-                    os.unlink(store.path + suffix)
-            info = update_store(store, **kwargs)
+        info = refit_semantic(store, changed, progress=progress, on_refit=refitting)
     except KeyboardInterrupt:
         progress.close()
         click.echo(
@@ -305,6 +178,8 @@ def _refit_semantic(store, changed: int, quiet: bool) -> None:
         )
         return
     progress.close()
+    if info is None:
+        return
     if info["fitted"] and info["mode"] == "folded":
         click.echo(
             f"semantic model: folded in {info['new_units']} new units "
@@ -318,25 +193,6 @@ def _refit_semantic(store, changed: int, quiet: bool) -> None:
         )
     else:
         click.echo(f"semantic model not fitted: {info['reason']}", err=True)
-
-
-# -------------------------------------------------------------------------------- output
-HIT_COLUMNS = [
-    "score",
-    "matched",
-    "source",
-    "paragraph",
-    "title",
-    "doc_type",
-    "date",
-    "parties",
-    "outcome",
-    "outcome_stage",
-    "referral_bodies",
-    "organisation",
-    "diarienummer",
-    "snippet",
-]
 
 
 # -------------------------------------------------------------------------------- export

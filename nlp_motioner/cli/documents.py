@@ -6,7 +6,7 @@ import base64
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -14,14 +14,7 @@ from typing import Any
 import click
 
 from nlp_motioner.batch import WalkStats, WorkerStartError, iter_files, read_path_list, run
-from nlp_motioner.cli.options import (
-    batch_options,
-    input_options,
-    output_options,
-    privacy_option,
-    quiet_option,
-    scheduler_option,
-)
+from nlp_motioner.cli.options import BatchArgs, batch_command, output_options
 from nlp_motioner.cli.output import (
     CsvWriter,
     TableWriter,
@@ -117,15 +110,20 @@ class BatchRun:
     """The accounting every batch command shares: progress, skipped data files, failures,
     the interrupt line and the exit status."""
 
-    def __init__(self, inputs: Inputs, *, quiet: bool, unit: str = "files") -> None:
-        self.inputs = inputs
-        self.quiet = quiet
-        self.progress = Progress(unit, len(inputs.files), quiet=quiet)
+    def __init__(self, args: BatchArgs, *, unit: str = "files") -> None:
+        self.args = args
+        self.inputs = collect_inputs(args.paths, args.files_from, args.include, args.exclude)
+        self.quiet = args.quiet
+        self.progress = Progress(unit, len(self.inputs.files), quiet=args.quiet)
         self.failed = 0
         self.done = 0
 
-    def records(self, records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """The records to write: data files a walk found are left out, failures reported."""
+    def records(
+        self, post: Callable[[Document], dict[str, Any]], **options: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Each file processed (`post` turns its Document into a record in the worker), in
+        the records to write: data files a walk found are left out, failures reported."""
+        records = run(self.inputs.files, post=post, **self.args.run_options(), **options)
         for rec in _guarded(records):
             self.progress.advance()
             if self.inputs.walked_non_document(rec):
@@ -191,31 +189,10 @@ READ_TABLE = [("source", 50), ("file_kind", 9), ("pages", 5), ("sections", 60), 
 
 
 @click.command("read")
-@click.argument("paths", nargs=-1, type=click.Path())
-@input_options
-@output_options(("jsonl", "table"), "table")
-@batch_options
-@scheduler_option
-@privacy_option
-@quiet_option
+@batch_command(output_options(("jsonl", "table"), "table"))
 @click.option("--text", "with_text", is_flag=True, help="Include the full text in JSONL records.")
 @interruptible
-def read_command(
-    paths,
-    files_from,
-    include,
-    exclude,
-    fmt,
-    output,
-    jobs,
-    ocr,
-    max_pages,
-    timeout,
-    scheduler,
-    keep_personal_data,
-    quiet,
-    with_text,
-) -> None:
+def read_command(args: BatchArgs, fmt: str, output: str | None, with_text: bool) -> None:
     """Read documents and print their structure: sections and § items.
 
     Directories are walked recursively. A file that cannot be read gets one
@@ -228,26 +205,16 @@ def read_command(
     """
     safe_streams()
     sigterm_as_interrupt()
-    batch = BatchRun(collect_inputs(paths, files_from, include, exclude), quiet=quiet)
+    batch = BatchRun(args)
     post = partial(
         _structure_record,
         with_text=with_text and fmt == "jsonl",
-        keep_personal_data=keep_personal_data,
+        keep_personal_data=args.keep_personal_data,
     )
     try:
         with open_output(output) as fh:
             table = TableWriter(fh, READ_TABLE) if fmt == "table" else None
-            records = run(
-                batch.inputs.files,
-                jobs=jobs,
-                timeout=timeout,
-                scheduler=scheduler,
-                post=post,
-                ocr=ocr,
-                max_pages=max_pages,
-                do_tag=False,
-            )
-            for rec in batch.records(records):
+            for rec in batch.records(post, do_tag=False):
                 if table is None:
                     write_jsonl(fh, rec)
                     continue
@@ -309,31 +276,10 @@ class _CsvRecords(CsvWriter):
 
 
 @click.command("tag")
-@click.argument("paths", nargs=-1, type=click.Path())
-@input_options
-@output_options(("jsonl", "csv", "table", "parquet"), "jsonl")
-@batch_options
-@scheduler_option
-@privacy_option
-@quiet_option
+@batch_command(output_options(("jsonl", "csv", "table", "parquet"), "jsonl"))
 @click.option("--unordered", is_flag=True, help="Write records as they finish, not in input order.")
 @interruptible
-def tag_command(
-    paths,
-    files_from,
-    include,
-    exclude,
-    fmt,
-    output,
-    jobs,
-    ocr,
-    max_pages,
-    timeout,
-    scheduler,
-    keep_personal_data,
-    quiet,
-    unordered,
-) -> None:
+def tag_command(args: BatchArgs, fmt: str, output: str | None, unordered: bool) -> None:
     """Tag documents: type, date, case numbers, parties, referral bodies, outcome.
 
     Writes one record per input file; a file that cannot be read still gets a
@@ -357,7 +303,7 @@ def tag_command(
     sigterm_as_interrupt()
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs --output FILE")
-    batch = BatchRun(collect_inputs(paths, files_from, include, exclude), quiet=quiet)
+    batch = BatchRun(args)
     sink = _parquet_sink(output) if fmt == "parquet" else open_output(output)
     try:
         with sink as fh:
@@ -368,17 +314,8 @@ def tag_command(
                 writer = _CsvRecords(fh, list(TAG_COLUMNS))
             elif fmt == "table":
                 writer = TableWriter(fh, TAG_TABLE)
-            records = run(
-                batch.inputs.files,
-                jobs=jobs,
-                ordered=not unordered,
-                timeout=timeout,
-                scheduler=scheduler,
-                post=partial(_tag_record, keep_personal_data=keep_personal_data),
-                ocr=ocr,
-                max_pages=max_pages,
-            )
-            for rec in batch.records(records):
+            post = partial(_tag_record, keep_personal_data=args.keep_personal_data)
+            for rec in batch.records(post, ordered=not unordered):
                 if writer is None:
                     write_jsonl(fh, rec)
                     continue

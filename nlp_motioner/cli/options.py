@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -148,3 +150,62 @@ def quiet_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "-q", "--quiet", is_flag=True, help="No progress on stderr (errors are still printed)."
     )(fn)
+
+
+@dataclass(frozen=True)
+class BatchArgs:
+    """What every command that reads files was given: which files, how each is processed,
+    whether personal data is kept, and whether progress is shown."""
+
+    paths: tuple[str, ...]
+    files_from: Any
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    jobs: int
+    ocr: bool
+    max_pages: int
+    timeout: float
+    scheduler: str | None
+    keep_personal_data: bool
+    quiet: bool
+
+    def run_options(self) -> dict[str, Any]:
+        """The keywords `batch.run` takes from these options."""
+        return {
+            "jobs": self.jobs,
+            "timeout": self.timeout,
+            "scheduler": self.scheduler,
+            "ocr": self.ocr,
+            "max_pages": self.max_pages,
+        }
+
+
+_BATCH_ARG_NAMES = tuple(BatchArgs.__dataclass_fields__)
+
+
+def batch_command(
+    *between: Callable[[Callable[..., Any]], Callable[..., Any]],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """PATHS, the input options, `between` (output or --db options), the batch, scheduler,
+    privacy and quiet options, handed to the command as one `args` (a BatchArgs)."""
+
+    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(**kwargs: Any) -> Any:
+            args = BatchArgs(**{name: kwargs.pop(name) for name in _BATCH_ARG_NAMES})
+            return fn(args=args, **kwargs)
+
+        decorators = [
+            click.argument("paths", nargs=-1, type=click.Path()),
+            input_options,
+            *between,
+            batch_options,
+            scheduler_option,
+            privacy_option,
+            quiet_option,
+        ]
+        for decorate in reversed(decorators):
+            wrapper = decorate(wrapper)
+        return wrapper
+
+    return decorator

@@ -25,6 +25,9 @@ from typing import IO, Any
 
 import click
 
+# A file name as records show it is the indexer's rule too (the database keys rows by it).
+from nlp_motioner.indexer import surrogate_safe
+
 # --- what reaches a terminal or a spreadsheet -----------------------------------------
 
 # C0/C1 controls, DEL, and the bidirectional overrides that can make text display in
@@ -44,13 +47,6 @@ def printable(text: str) -> str:
         return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
     return _UNPRINTABLE.sub(esc, surrogate_safe(text))
-
-
-def surrogate_safe(text: str) -> str:
-    """Bytes of a file name that were not UTF-8 (surrogate escapes) shown as "\\xNN"."""
-    if text.isascii():
-        return text
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _cell_text(text: str) -> str:

@@ -14,6 +14,16 @@ from typing import IO, Any
 # Column kinds: "string", "int", "float", "bool", "date", "timestamp", "strings" (a list of
 # strings), and
 # "json" (any value, stored as a JSON string: sections, items).
+# The outcome and topic columns, in this order, of every table that has them.
+_OUTCOME_FIELDS: dict[str, str] = {
+    "outcome": "string",
+    "outcome_stage": "string",
+    "evidence": "string",
+    "cap_topic": "int",
+    "cap_score": "float",
+    "procedural": "bool",
+}
+
 TAG_COLUMNS: dict[str, str] = {
     "source": "string",
     "source_base64": "string",
@@ -26,17 +36,22 @@ TAG_COLUMNS: dict[str, str] = {
     "parties": "strings",
     "referral_bodies": "strings",
     "reservations": "strings",
-    "outcome": "string",
-    "outcome_stage": "string",
-    "evidence": "string",
-    "cap_topic": "int",
-    "cap_score": "float",
-    "procedural": "bool",
+    **_OUTCOME_FIELDS,
     "page_count": "int",
     "profile": "string",
     "error": "string",
     "sections": "json",
     "items": "json",
+}
+
+# The tag columns a stored document and a stored § item share, in the database's order.
+_TAG_FIELDS: dict[str, str] = {
+    "date": "date",
+    "organisation": "string",
+    "diarienummer": "strings",
+    "parties": "strings",
+    "referral_bodies": "strings",
+    **_OUTCOME_FIELDS,
 }
 
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
@@ -48,17 +63,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "page_count": "int",
         "doc_type": "string",
         "title": "string",
-        "date": "date",
-        "organisation": "string",
-        "diarienummer": "strings",
-        "parties": "strings",
-        "referral_bodies": "strings",
-        "outcome": "string",
-        "outcome_stage": "string",
-        "evidence": "string",
-        "cap_topic": "int",
-        "cap_score": "float",
-        "procedural": "bool",
+        **_TAG_FIELDS,
         "indexed_at": "timestamp",
         "text": "string",
     },
@@ -72,17 +77,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "start": "int",
         "end": "int",
         "doc_type": "string",
-        "date": "date",
-        "organisation": "string",
-        "diarienummer": "strings",
-        "parties": "strings",
-        "referral_bodies": "strings",
-        "outcome": "string",
-        "outcome_stage": "string",
-        "evidence": "string",
-        "cap_topic": "int",
-        "cap_score": "float",
-        "procedural": "bool",
+        **_TAG_FIELDS,
         "text": "string",
     },
     "sections": {

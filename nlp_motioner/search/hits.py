@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from nlp_motioner.privacy import masker
 from nlp_motioner.search.query import Query
 from nlp_motioner.search.snippet import make_snippet
 from nlp_motioner.store import Store
@@ -32,14 +33,6 @@ def open_store(db: str | os.PathLike[str] | Store | None) -> tuple[Store, bool]:
     if isinstance(db, Store):
         return db, False
     return Store(db, readonly=True), True
-
-
-def masker(mask: bool) -> Callable[[str], str] | None:
-    if not mask:
-        return None
-    from nlp_motioner.privacy import mask as fn
-
-    return fn
 
 
 def mask_record(rec: dict[str, Any], mask: Callable[[str], str] | None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import sqlite3
 from typing import Any
 
 from nlp_motioner.privacy import mask, mask_record, mask_with_offsets
+from nlp_motioner.store.connection import transaction
 
 
 def _mask_json(value: str | None) -> str | None:
@@ -34,8 +35,7 @@ def mask_stored(store: Any) -> int:
     """Mask every stored text of `store` (a writable Store); returns the documents changed."""
     conn: sqlite3.Connection = store.conn
     changed = 0
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         docs = conn.execute(
             "SELECT id, text, title, evidence, organisation, metadata, diarienummer FROM documents"
         ).fetchall()
@@ -94,11 +94,6 @@ def mask_stored(store: Any) -> int:
         # The unstemmed indexes read the (now masked) tables again.
         conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
         conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
-            conn.execute("ROLLBACK")
-        raise
     store.reanalyze()  # the stemmed index, from the masked tables
     for suffix in (".lsa.npz", ".lsa.json"):
         if os.path.exists(store.path + suffix):

@@ -8,9 +8,48 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timezone
+
+from nlp_motioner.store.connection import transaction, utc_now
 
 TOKENIZE = "tokenize='unicode61 remove_diacritics 0'"
+
+# Pieces of SQL that several tables share, spelled once. A migration's text must stay what
+# it was when it was applied: tests/store/test_schema.py holds the hash of each.
+
+# The tag columns a document and a § item both have (lists as JSON arrays).
+_TAG_COLUMNS = """date TEXT,
+    organisation TEXT,
+    diarienummer TEXT NOT NULL DEFAULT '[]',
+    parties TEXT NOT NULL DEFAULT '[]',
+    referral_bodies TEXT NOT NULL DEFAULT '[]',
+    outcome TEXT,
+    outcome_stage TEXT,
+    evidence TEXT,"""
+
+
+def _value_table(name: str, column: str) -> str:
+    """CREATE TABLE for one value (a party, a body, a key) of a document or, with item_id
+    set, of one of its § items."""
+    return f"""CREATE TABLE {name} (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+    {column} TEXT NOT NULL
+);"""
+
+
+def _text_index(table: str) -> str:
+    """An unstemmed FTS5 index over `table`'s title and text, and the triggers that keep
+    it in step when a row is inserted or deleted."""
+    return f"""CREATE VIRTUAL TABLE {table}_fts USING fts5(
+    title, text, content='{table}', content_rowid='id', {TOKENIZE});
+CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN
+    INSERT INTO {table}_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN
+    INSERT INTO {table}_fts({table}_fts, rowid, title, text)
+    VALUES ('delete', old.id, old.title, old.text);
+END;"""
+
 
 _V1 = f"""
 CREATE TABLE meta (
@@ -28,14 +67,7 @@ CREATE TABLE documents (
     page_count INTEGER NOT NULL DEFAULT 0,
     doc_type TEXT,
     title TEXT,
-    date TEXT,
-    organisation TEXT,
-    diarienummer TEXT NOT NULL DEFAULT '[]',
-    parties TEXT NOT NULL DEFAULT '[]',
-    referral_bodies TEXT NOT NULL DEFAULT '[]',
-    outcome TEXT,
-    outcome_stage TEXT,
-    evidence TEXT,
+    {_TAG_COLUMNS}
     metadata TEXT NOT NULL DEFAULT '{{}}',
     text TEXT NOT NULL DEFAULT '',
     indexed_at TEXT NOT NULL
@@ -55,14 +87,7 @@ CREATE TABLE items (
     start INTEGER,
     "end" INTEGER,
     doc_type TEXT,
-    date TEXT,
-    organisation TEXT,
-    diarienummer TEXT NOT NULL DEFAULT '[]',
-    parties TEXT NOT NULL DEFAULT '[]',
-    referral_bodies TEXT NOT NULL DEFAULT '[]',
-    outcome TEXT,
-    outcome_stage TEXT,
-    evidence TEXT,
+    {_TAG_COLUMNS}
     text TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX items_document ON items(document_id);
@@ -89,19 +114,11 @@ CREATE TABLE case_numbers (
 CREATE INDEX case_numbers_norm ON case_numbers(norm);
 CREATE INDEX case_numbers_document ON case_numbers(document_id);
 
-CREATE TABLE parties (
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
-    party TEXT NOT NULL
-);
+{_value_table("parties", "party")}
 CREATE INDEX parties_party ON parties(party, document_id);
 CREATE INDEX parties_document ON parties(document_id);
 
-CREATE TABLE referral_bodies (
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
-    body TEXT NOT NULL
-);
+{_value_table("referral_bodies", "body")}
 CREATE INDEX referral_bodies_body ON referral_bodies(body, document_id);
 CREATE INDEX referral_bodies_document ON referral_bodies(document_id);
 
@@ -136,49 +153,25 @@ CREATE TRIGGER units_ad AFTER DELETE ON units BEGIN
 END;
 
 -- Unstemmed full-text indexes over the readable tables, for Datasette's search box.
-CREATE VIRTUAL TABLE documents_fts USING fts5(
-    title, text, content='documents', content_rowid='id', {TOKENIZE});
-CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
-    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
-CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
-    INSERT INTO documents_fts(documents_fts, rowid, title, text)
-    VALUES ('delete', old.id, old.title, old.text);
-END;
+{_text_index("documents")}
 CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
     INSERT INTO documents_fts(documents_fts, rowid, title, text)
     VALUES ('delete', old.id, old.title, old.text);
     INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
 END;
 
-CREATE VIRTUAL TABLE items_fts USING fts5(
-    title, text, content='items', content_rowid='id', {TOKENIZE});
-CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
-    INSERT INTO items_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
-CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
-    INSERT INTO items_fts(items_fts, rowid, title, text)
-    VALUES ('delete', old.id, old.title, old.text);
-END;
+{_text_index("items")}
 """
 
-_V2 = """
+_V2 = f"""
 -- Every key a case number is found under (casenumber.match_keys: "2025:446" and, with a
 -- series, "KS:2025:446"), so any written form of a number reaches the same rows.
-CREATE TABLE case_keys (
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
-    key TEXT NOT NULL
-);
+{_value_table("case_keys", "key")}
 CREATE INDEX case_keys_key ON case_keys(key);
 CREATE INDEX case_keys_document ON case_keys(document_id);
 
 -- Party codes that reserved against a decision (Tags.reservations), for case histories.
-CREATE TABLE reservations (
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
-    party TEXT NOT NULL
-);
+{_value_table("reservations", "party")}
 CREATE INDEX reservations_document ON reservations(document_id);
 """
 
@@ -277,8 +270,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     for version, description, script in MIGRATIONS:
         if version <= have:
             continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             if callable(script):
                 script(conn)
             else:
@@ -287,13 +279,8 @@ def migrate(conn: sqlite3.Connection) -> int:
                     conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_version(version, description, applied_at) VALUES (?, ?, ?)",
-                (version, description, _now()),
+                (version, description, utc_now()),
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
-                conn.execute("ROLLBACK")
-            raise
     return CURRENT_VERSION
 
 
@@ -310,7 +297,3 @@ def _statements(script: str) -> list[str]:
     if buf.strip():
         out.append(buf.strip())
     return out
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -14,17 +14,10 @@ from nlp_motioner.search.query import parse
 from nlp_motioner.store import Store
 
 NATTVANDRING_CASE = "2025.319 KS"
-REQUIRED = [
-    "source",
-    "title",
-    "doc_type",
-    "date",
-    "parties",
-    "outcome",
-    "outcome_stage",
-    "referral_bodies",
-    "paragraph",
-]
+# What every hit must carry, whichever command printed it.
+REQUIRED = (
+    "source title doc_type date parties outcome outcome_stage referral_bodies paragraph".split()
+)
 
 
 def jsonl(output: str) -> list[dict]:

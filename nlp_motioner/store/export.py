@@ -12,7 +12,8 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from nlp_motioner.store import Store, default_db_path
+from nlp_motioner.privacy import masker as privacy_masker
+from nlp_motioner.store.db import Store, default_db_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -33,16 +34,6 @@ _INT_COLUMNS = (
     "page_count",
     "cap_topic",
 )
-
-
-def _masker(mask: bool):
-    if not mask:
-        return None
-    try:
-        from nlp_motioner.privacy import mask as mask_fn
-    except ImportError:  # pragma: no cover - privacy is part of the package
-        return None
-    return mask_fn
 
 
 def _table_sql(table: str, text: bool) -> str:
@@ -97,7 +88,7 @@ def iter_rows(
 ) -> Iterator[dict[str, Any]]:
     """Rows of `table` as dicts with list columns decoded; personnummer masked by default."""
     store = db if isinstance(db, Store) else Store(db, readonly=True)
-    masker = _masker(mask)
+    masker = privacy_masker(mask)
     try:
         for row in store.conn.execute(_table_sql(table, text)):
             rec = dict(row)
