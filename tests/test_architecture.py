@@ -34,6 +34,7 @@ RANK = {
     "search": 8,
     "themes": 8,
     "web": 9,
+    "indexer": 9,  # files -> records -> the corpus database, and the search model refitted
     "cli": 10,
     "<package>": 10,  # nlp_motioner/__init__.py: the public face
 }
