@@ -153,10 +153,13 @@ def linked_units(store: Store, records: list[dict[str, Any]], keys: set[str]) ->
     phrases = []
     for key in keys:
         year, number = key.split(":")[-2:]
-        phrases += [f'"{year} {number.zfill(n)}"' for n in range(len(number), 7)]
-    checks: list[tuple[str, Any]] = [
-        ("{body} : (" + " OR ".join(dict.fromkeys(phrases)) + ")", ("keys", keys))
-    ]
+        # The number as printed and zero-padded to six digits ("446", "0446", ...); a
+        # serial already six characters or longer has only its own form.
+        widths = range(len(number), max(len(number) + 1, 7))
+        phrases += [_q(f"{year} {number.zfill(n)}") for n in widths]
+    checks: list[tuple[str, Any]] = []
+    if phrases:
+        checks.append(("{body} : (" + " OR ".join(dict.fromkeys(phrases)) + ")", ("keys", keys)))
     for rec in records:
         if rec.get("paragraph") is None or not rec.get("date"):
             continue

@@ -92,9 +92,10 @@ def iter_rows(
     try:
         for row in store.conn.execute(_table_sql(table, text)):
             rec = dict(row)
-            for col in _LIST_COLUMNS:
-                if col in rec and isinstance(rec[col], str):
-                    rec[col] = json.loads(rec[col])
+            if table in ("documents", "items"):  # value tables hold one plain value a row
+                for col in _LIST_COLUMNS:
+                    if isinstance(rec.get(col), str):
+                        rec[col] = json.loads(rec[col])
             if rec.get("procedural") is not None:  # SQLite keeps the flag as 0/1
                 rec["procedural"] = bool(rec["procedural"])
             if masker is not None:

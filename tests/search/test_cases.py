@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 from casefile import CASE, IN_CASE
 
+from nlp_motioner.record import Document, Tags
 from nlp_motioner.search import case_history, case_summary, search
 from nlp_motioner.store import Store
 from nlp_motioner.store.schema import _V1, _statements
@@ -136,3 +137,19 @@ def test_replacing_a_document_replaces_its_keys(case_db):
         ).fetchone()
     assert n == 0
     assert "case/tjansteskrivelse.txt" not in {r["source"] for r in case_history(case_db, CASE)}
+
+
+def test_a_riksdag_number_with_a_long_serial_has_a_history(tmp_path):
+    # "2010/11:-S68106": a serial of seven characters once left the list of text forms to
+    # look for empty, and FTS5 refused the empty "( )" with a traceback.
+    text = "Motion 2010/11:-S68106\nom skolskjuts på landsbygden\nVi yrkar att riksdagen beslutar."
+    db = tmp_path / "r.db"
+    doc = Document(
+        source="mot.txt",
+        file_kind="text",
+        text=text,
+        tags=Tags(doc_type="motion", title="Skolskjuts", diarienummer=["2010/11:-S68106"]),
+    )
+    with Store(db) as store:
+        store.put(doc)
+    assert [p["source"] for p in case_history(db, "2010/11:-S68106")] == ["mot.txt"]

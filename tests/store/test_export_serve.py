@@ -17,7 +17,7 @@ import pytest
 
 from nlp_motioner.record import Tags
 from nlp_motioner.search import search
-from nlp_motioner.store import frames
+from nlp_motioner.store import ALL_TABLES, frames
 from nlp_motioner.store.datasette import metadata
 from tests.conftest import one_document_db
 
@@ -70,6 +70,18 @@ def test_export_formats(corpus_db, run_cli, tmp_path):
     assert "paragraph" in pd.read_parquet(tmp_path / "items.parquet").columns
     r = run_cli("export", "--db", str(corpus_db), "--format", "parquet")
     assert r.exit_code == 2 and "needs -o" in r.stderr
+
+
+@pytest.mark.parametrize("table", ALL_TABLES)
+def test_every_table_exports(pnr_db, run_cli, tmp_path, table):
+    out = tmp_path / f"{table}.jsonl"
+    r = run_cli("export", "--db", str(pnr_db), "--table", table, "-o", str(out))
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    if table == "case_numbers":
+        # A value table holds one case number per row, as text (it was once decoded as a
+        # JSON list, which stopped the export with a traceback).
+        assert [row["diarienummer"] for row in rows] == ["2024.001 KS"]
 
 
 def test_personnummer_masked_in_export_and_snippets(pnr_db, run_cli):
