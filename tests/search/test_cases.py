@@ -139,17 +139,33 @@ def test_replacing_a_document_replaces_its_keys(case_db):
     assert "case/tjansteskrivelse.txt" not in {r["source"] for r in case_history(case_db, CASE)}
 
 
-def test_a_riksdag_number_with_a_long_serial_has_a_history(tmp_path):
-    # "2010/11:-S68106": a serial of seven characters once left the list of text forms to
-    # look for empty, and FTS5 refused the empty "( )" with a traceback.
-    text = "Motion 2010/11:-S68106\nom skolskjuts på landsbygden\nVi yrkar att riksdagen beslutar."
+@pytest.mark.parametrize(
+    "number",
+    [
+        # a serial of seven characters once left the text forms to look for empty, and
+        # FTS5 refused the empty "( )" with a traceback
+        "2010/11:-S68106",
+        # a number no shape parses is its own key, with no "year:number" in it
+        "26/0005-2",
+        "KS 26/0005-2",
+    ],
+)
+def test_a_number_of_an_unusual_shape_has_a_history(tmp_path, number):
+    text = f"Motion {number}\nom skolskjuts på landsbygden\nVi yrkar att fullmäktige beslutar."
+    other = f"Yttrande över motion {number} om skolskjuts.\nNämnden tillstyrker motionen."
     db = tmp_path / "r.db"
-    doc = Document(
-        source="mot.txt",
-        file_kind="text",
-        text=text,
-        tags=Tags(doc_type="motion", title="Skolskjuts", diarienummer=["2010/11:-S68106"]),
-    )
     with Store(db) as store:
-        store.put(doc)
-    assert [p["source"] for p in case_history(db, "2010/11:-S68106")] == ["mot.txt"]
+        store.put(
+            Document(
+                source="mot.txt",
+                file_kind="text",
+                text=text,
+                tags=Tags(doc_type="motion", title="Skolskjuts", diarienummer=[number]),
+            )
+        )
+        store.put(
+            Document(source="ytt.txt", file_kind="text", text=other, tags=Tags(doc_type="yttrande"))
+        )
+    # The motion is the case's paper; the opinion that names the number in its text is
+    # linked to it, as for numbers of the common shapes.
+    assert [p["source"] for p in case_history(db, number)] == ["mot.txt", "ytt.txt"]
