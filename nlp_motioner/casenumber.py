@@ -87,7 +87,8 @@ def match_keys(text: str) -> list[str]:
     """
     parsed = parse(text)
     if parsed is None:
-        raw = "".join(normalize(text).upper().split())
+        # A label typed before it ("Dnr 2010/11:A245") is no part of the number.
+        raw = "".join(_LABEL.sub("", normalize(text)).upper().split())
         return [raw] if raw else []
     keys = [parsed.key]
     if parsed.series:

@@ -35,3 +35,11 @@ def test_series_and_number_are_parsed_not_guessed():
     assert parse("18KS427").series == "KS" and parse("18KS427").year == 2018
     assert parse("lorem ipsum") is None
     assert parse("2025-09-24") is None  # a date is not a case number
+
+
+@pytest.mark.parametrize("label", ["Dnr ", "dnr: ", "Diarienummer ", "Beteckning: "])
+def test_a_label_is_no_part_of_a_number_no_shape_parses(label):
+    # A Riksdag beteckning and an odd register form are their own keys; the label a clerk
+    # types before them must not become part of the key.
+    for number in ("2010/11:A245", "26/0005-2"):
+        assert match_keys(label + number) == match_keys(number) == [number.upper()]
