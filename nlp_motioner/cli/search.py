@@ -28,6 +28,24 @@ from nlp_motioner.cli.searchout import (
 _FILTER_NAMES = ("party", "outcome", "doc_type", "body", "organisation", "date_from", "date_to")
 
 
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A year, a month or a day that exists ("2025", "2025-03", "2025-03-31"); a typo
+    such as "2025-02-31" or "banana" is refused rather than silently matching nothing."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    text = value.strip()
+    for fmt, size in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        if len(text) == size:
+            try:
+                dt.datetime.strptime(text, fmt)
+                return text
+            except ValueError:
+                break
+    raise click.BadParameter(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+
+
 def filter_options(fn):
     """The seven filter options, handed to the command as one `filters` (a Filters)."""
     opts = [
@@ -37,9 +55,19 @@ def filter_options(fn):
         click.option("--body", multiple=True, help="Referral body (substring, repeatable)."),
         click.option("--organisation", multiple=True, help="Organisation (substring)."),
         click.option(
-            "--from", "date_from", metavar="DATE", help="On or after DATE (YYYY[-MM[-DD]])."
+            "--from",
+            "date_from",
+            metavar="DATE",
+            callback=_date,
+            help="On or after DATE (YYYY[-MM[-DD]]).",
         ),
-        click.option("--to", "date_to", metavar="DATE", help="On or before DATE (YYYY[-MM[-DD]])."),
+        click.option(
+            "--to",
+            "date_to",
+            metavar="DATE",
+            callback=_date,
+            help="On or before DATE (YYYY[-MM[-DD]]).",
+        ),
     ]
 
     @functools.wraps(fn)
