@@ -98,13 +98,8 @@ def fit_command(
         motioner themes fit corpus/ --k 12 --model models/themes
         motioner themes fit --cases ../shared/corpus/alingsas/arenden-dev.json --model models/themes
     """
-    from nlp_motioner.modelfile import ModelFileError
-    from nlp_motioner.themes import (
-        ThemeModel,
-        fit_themes,
-        units_from_paths,
-        units_from_store,
-    )
+    from nlp_motioner.themes import fit_themes, units_from_paths, units_from_store
+    from nlp_motioner.themes.persist import previous_model
 
     failed = Failures()
     if cases:
@@ -133,12 +128,7 @@ def fit_command(
             f"need at least 3 documents or § items with text, found {len(usable)}"
         )
     folder = model_dir_of(model_dir, db_path)
-    previous = None
-    if not fresh and (folder / "themes.json").exists():
-        try:
-            previous = ThemeModel.load(folder)
-        except (ModelFileError, FileNotFoundError):  # an unusable old model only loses its IDs
-            previous = None
+    previous = None if fresh else previous_model(folder)
     fitting = Progress("steps", quiet=quiet)
     try:
         model = fit_themes(
@@ -237,8 +227,11 @@ def assign_command(paths, cases, db, model_dir, fmt, jobs, timeout) -> None:
     model = load_fitted(model_dir, db)
     failed = Failures()
     if cases:
+        from nlp_motioner.themes.cap import tag_cap_topics
+
         units = case_units(cases)
-        _cap_forcase_units(units)
+        if not tag_cap_topics(units):
+            click.echo("motioner: no usable CAP model: cap_topic left empty", err=True)
     else:
         units = units_from_paths(paths, jobs=jobs, timeout=timeout, on_error=failed)
     if not units and not failed.sources:
@@ -263,18 +256,6 @@ def assign_command(paths, cases, db, model_dir, fmt, jobs, timeout) -> None:
             )
     if failed.sources:
         sys.exit(1)
-
-
-def _cap_forcase_units(units: list[dict[str, Any]]) -> None:
-    """CAP topic and score of case units, from the shipped CAP model (None without one)."""
-    from nlp_motioner.themes.cap import cap_inputs, default_cap_model
-
-    model = default_cap_model()
-    if model is None:
-        click.echo("motioner: no usable CAP model: cap_topic left empty", err=True)
-        return
-    for u, (topic, score) in zip(units, model.predict_topic(cap_inputs(units))):
-        u["cap_topic"], u["cap_score"] = topic, score
 
 
 @themes_group.command("trends")

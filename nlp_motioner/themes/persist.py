@@ -26,7 +26,7 @@ from nlp_motioner.modelfile import (
 )
 from nlp_motioner.themes.model import LemmaText, ThemeClusterer
 
-__all__ = ["FORMAT_VERSION", "IncompatibleModelError", "load_model", "save_model"]
+__all__ = ["FORMAT_VERSION", "IncompatibleModelError", "load_model", "previous_model", "save_model"]
 
 FORMAT_VERSION = 2
 MODEL_JSON = "themes.json"
@@ -89,6 +89,19 @@ def load_model(cls: Any, folder: str | os.PathLike[str]) -> Any:
         raise ModelFileError(f"{jpath}: not a theme model; delete it and refit ({ADVICE})")
     _check_versions(meta["versions"], folder)
     return _restore(cls, meta, jpath, npath)
+
+
+def previous_model(folder: str | os.PathLike[str]) -> Any:
+    """The model already in `folder`, whose theme IDs a refit reuses; None when there is
+    none or it cannot be loaded (an unusable old model only loses its IDs)."""
+    from nlp_motioner.themes.api import ThemeModel
+
+    if not (Path(folder) / "themes.json").exists():
+        return None
+    try:
+        return ThemeModel.load(folder)
+    except (ModelFileError, FileNotFoundError):
+        return None
 
 
 def _json_records(df: pd.DataFrame) -> list[dict[str, Any]]:
