@@ -5,115 +5,25 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 from nlp_motioner.cli.options import format_option, output_options, quiet_option
 from nlp_motioner.cli.output import open_output
-from nlp_motioner.cli.progress import Progress, write_above
-
-BY_CHOICES = (
-    "party",
-    "committee",
-    "organisation",
-    "doc_type",
-    "referral_body",
-    "cap_topic",
-    "outcome",
-    "none",
-)
-
-
-def _k(value: str) -> int | str:
-    if value == "auto":
-        return "auto"
-    try:
-        k = int(value)
-    except ValueError:
-        raise click.BadParameter("k must be a whole number or 'auto'") from None
-    if k < 1:
-        raise click.BadParameter("k must be at least 1")
-    return k
-
-
-def _db_default() -> str:
-    from nlp_motioner.store import default_db_path
-
-    return default_db_path()
-
-
-def _model_dir(model: str | None, db: str | None) -> Path:
-    if model:
-        return Path(model)
-    if db:
-        return Path(db).resolve().parent / "models" / "themes"
-    return Path("models") / "themes"
-
-
-def _load(folder: Path) -> Any:
-    from nlp_motioner.modelfile import ModelFileError
-    from nlp_motioner.themes import ThemeModel
-
-    try:
-        return ThemeModel.load(folder)
-    except (FileNotFoundError, ModelFileError) as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _load_fitted(model_dir: str | None, db: str | None) -> Any:
-    """The model a reading command uses: --model, else beside --db or the default database."""
-    if not db and os.path.exists(_db_default()):
-        db = _db_default()
-    return _load(_model_dir(model_dir, db))
-
-
-class _Failures:
-    """The files that failed: one stderr line each, remembered for the exit status."""
-
-    def __init__(self) -> None:
-        self.sources: list[str] = []
-
-    def __call__(self, source: str, error: str) -> None:
-        self.sources.append(source)
-        write_above(f"motioner: {source}: {error}")  # above a progress bar, never inside it
-
-
-def _case_units(path: str) -> list[dict[str, Any]]:
-    from nlp_motioner.themes import units_from_cases
-
-    try:
-        return units_from_cases(path)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-model_option = click.option(
-    "--model",
-    "model_dir",
-    type=click.Path(file_okay=False),
-    help="Folder of the theme model (default: models/themes next to the database).",
-)
-db_option = click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Corpus database (default: $MOTIONER_DB or motioner.db).",
-)
-timeout_option = click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Seconds allowed per file read from PATHS (default: the batch default).",
-)
-jobs_option = click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes when reading PATHS.",
+from nlp_motioner.cli.progress import Progress
+from nlp_motioner.cli.themes_options import (
+    BY_CHOICES,
+    Failures,
+    case_units,
+    db_default,
+    db_option,
+    jobs_option,
+    load_fitted,
+    model_dir_of,
+    model_option,
+    parse_k,
+    timeout_option,
 )
 
 
@@ -188,17 +98,12 @@ def fit_command(
         motioner themes fit corpus/ --k 12 --model models/themes
         motioner themes fit --cases ../shared/corpus/alingsas/arenden-dev.json --model models/themes
     """
-    from nlp_motioner.modelfile import ModelFileError
-    from nlp_motioner.themes import (
-        ThemeModel,
-        fit_themes,
-        units_from_paths,
-        units_from_store,
-    )
+    from nlp_motioner.themes import fit_themes, units_from_paths, units_from_store
+    from nlp_motioner.themes.persist import previous_model
 
-    failed = _Failures()
+    failed = Failures()
     if cases:
-        units = _case_units(cases)
+        units = case_units(cases)
         db_path = db
     elif paths:
         units = units_from_paths(
@@ -211,7 +116,7 @@ def fit_command(
         reading.close()
         db_path = db
     else:
-        db_path = db or _db_default()
+        db_path = db or db_default()
         if not os.path.exists(db_path):
             raise click.ClickException(
                 f"no database at {db_path} (run `motioner index` first, or give PATHS)"
@@ -222,18 +127,13 @@ def fit_command(
         raise click.ClickException(
             f"need at least 3 documents or § items with text, found {len(usable)}"
         )
-    folder = _model_dir(model_dir, db_path)
-    previous = None
-    if not fresh and (folder / "themes.json").exists():
-        try:
-            previous = ThemeModel.load(folder)
-        except (ModelFileError, FileNotFoundError):  # an unusable old model only loses its IDs
-            previous = None
+    folder = model_dir_of(model_dir, db_path)
+    previous = None if fresh else previous_model(folder)
     fitting = Progress("steps", quiet=quiet)
     try:
         model = fit_themes(
             units,
-            k=_k(k),
+            k=parse_k(k),
             seeds=[] if no_seeds else seeds,
             previous=previous,
             include_procedural=include_procedural,
@@ -288,7 +188,7 @@ def show_command(db, model_dir, top, fmt) -> None:
         motioner themes show
         motioner themes show --format json --top 5
     """
-    model = _load_fitted(model_dir, db)
+    model = load_fitted(model_dir, db)
     if fmt == "json":
         click.echo(model.themes(top=top).to_json(orient="records", force_ascii=False))
     else:
@@ -324,11 +224,14 @@ def assign_command(paths, cases, db, model_dir, fmt, jobs, timeout) -> None:
 
     if bool(paths) == bool(cases):
         raise click.UsageError("give PATHS or --cases CASES.json (one of them)")
-    model = _load_fitted(model_dir, db)
-    failed = _Failures()
+    model = load_fitted(model_dir, db)
+    failed = Failures()
     if cases:
-        units = _case_units(cases)
-        _cap_for_case_units(units)
+        from nlp_motioner.themes.cap import tag_cap_topics
+
+        units = case_units(cases)
+        if not tag_cap_topics(units):
+            click.echo("motioner: no usable CAP model: cap_topic left empty", err=True)
     else:
         units = units_from_paths(paths, jobs=jobs, timeout=timeout, on_error=failed)
     if not units and not failed.sources:
@@ -353,18 +256,6 @@ def assign_command(paths, cases, db, model_dir, fmt, jobs, timeout) -> None:
             )
     if failed.sources:
         sys.exit(1)
-
-
-def _cap_for_case_units(units: list[dict[str, Any]]) -> None:
-    """CAP topic and score of case units, from the shipped CAP model (None without one)."""
-    from nlp_motioner.themes.cap import cap_inputs, default_cap_model
-
-    model = default_cap_model()
-    if model is None:
-        click.echo("motioner: no usable CAP model: cap_topic left empty", err=True)
-        return
-    for u, (topic, score) in zip(units, model.predict_topic(cap_inputs(units))):
-        u["cap_topic"], u["cap_score"] = topic, score
 
 
 @themes_group.command("trends")
@@ -407,12 +298,17 @@ def trends_command(db, model_dir, by, per, measure, secondary, top, plot, fmt, o
         motioner themes trends --by committee --per quarter --format csv -o trends.csv
         motioner themes trends --by cap_topic --measure share --plot cap-themes.png
     """
-    model = _load_fitted(model_dir, db)
+    model = load_fitted(model_dir, db)
     df = model.trends(by=by, per=per, secondary=secondary)
     if fmt == "parquet":
         if not output:
             raise click.UsageError("--format parquet needs -o FILE")
-        _write_parquet(df, output)
+        from nlp_motioner.themes.trends import write_parquet
+
+        try:
+            write_parquet(df, output)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         with open_output(output) as fh:
             if fmt == "json":
@@ -429,32 +325,6 @@ def trends_command(db, model_dir, by, per, measure, secondary, top, plot, fmt, o
         except OSError as exc:
             raise click.ClickException(f"cannot write {plot}: {exc.strerror or exc}") from None
         click.echo(f"chart -> {plot}", err=True)
-
-
-def _write_parquet(df: Any, output: str) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pa.schema(
-        [
-            ("period", pa.string()),
-            ("group", pa.string()),
-            ("theme", pa.string()),
-            ("name", pa.string()),
-            ("count", pa.int64()),
-            ("units", pa.int64()),
-            ("share", pa.float64()),
-        ]
-    )
-    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
-    tmp = os.path.join(os.path.dirname(os.path.abspath(output)), f".motioner-{os.getpid()}.part")
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, output)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def _register_eval() -> None:

@@ -40,7 +40,7 @@ def eval_themes_command(cases, labels, k, seeds, fmt) -> None:
         motioner eval themes ../shared/corpus/alingsas/arenden-dev.json
         motioner eval themes ../shared/corpus/alingsas/arenden-dev.json --format json
     """
-    from nlp_motioner.cli.themes import _k
+    from nlp_motioner.cli.themes_options import parse_k
     from nlp_motioner.themes.evaluate import evaluate_themes
     from nlp_motioner.topics.train import load_labelled_cases
 
@@ -51,7 +51,7 @@ def eval_themes_command(cases, labels, k, seeds, fmt) -> None:
         labels = str(guess)
     try:
         pairs = load_labelled_cases(cases, labels)
-        result = evaluate_themes(pairs, k=_k(k), seeds=seeds)
+        result = evaluate_themes(pairs, k=parse_k(k), seeds=seeds)
     except (ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":

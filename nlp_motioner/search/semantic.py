@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +25,7 @@ from nlp_motioner.search import modelfile
 from nlp_motioner.search.modelfile import ModelError, model_paths
 from nlp_motioner.store import Store
 from nlp_motioner.store.analyze import stems
+from nlp_motioner.textmodel import TextModel
 
 __all__ = [
     "SemanticModel",
@@ -38,70 +38,23 @@ __all__ = [
     "model_paths",
 ]
 
+# What the saved JSON records of the model's parameters (modelfile checks their types).
+SAVED_PARAMS = ("n_components", "min_df", "max_df", "max_features", "random_state")
 
-class SemanticModel:
-    """TF-IDF (sublinear tf, l2) followed by truncated SVD; vectors are unit length.
 
-    Parameters follow scikit-learn style: `fit` learns the attributes ending in "_".
+class SemanticModel(TextModel):
+    """The corpus's LSA model: a `TextModel` over the stemmed texts of the units (as the
+    full-text index stores them), with the unit-length vector of each unit.
+
+    The saved files record the parameters in `SAVED_PARAMS`; the others are TextModel's
+    defaults (words only, float32, every unit in the SVD), which search always uses.
     """
 
-    def __init__(
-        self,
-        n_components: int = 128,
-        min_df: int = 2,
-        max_df: float = 0.5,
-        max_features: int = 200_000,
-        random_state: int = 0,
-    ) -> None:
-        self.n_components = n_components
-        self.min_df = min_df
-        self.max_df = max_df
-        self.max_features = max_features
-        self.random_state = random_state
-
-    # -- fitting ----------------------------------------------------------------------------
-    def fit(self, unit_ids: list[int], unit_texts: list[str]) -> SemanticModel:
+    def fit_units(self, unit_ids: list[int], unit_texts: list[str]) -> SemanticModel:
         """Fit on stemmed, space-separated unit texts (as stored in the FTS index)."""
-        from sklearn.decomposition import TruncatedSVD
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        n = len(unit_texts)
-        min_df = self.min_df if n >= 20 else 1
-        max_df = self.max_df if n >= 20 else 1.0
-        vec = TfidfVectorizer(
-            analyzer=str.split,
-            sublinear_tf=True,
-            min_df=min_df,
-            max_df=max_df,
-            max_features=self.max_features,
-            dtype=np.float32,
-        )
-        x = vec.fit_transform(unit_texts)
-        k = min(self.n_components, x.shape[0] - 1, x.shape[1] - 1)
-        if k < 2:
-            raise ValueError("too few documents or words to fit a semantic model")
-        svd = TruncatedSVD(n_components=k, random_state=self.random_state, algorithm="randomized")
-        z = svd.fit_transform(x).astype(np.float32)
-        self.vocabulary_ = {t: i for i, t in enumerate(vec.get_feature_names_out().tolist())}
-        self.idf_ = vec.idf_.astype(np.float32)
-        self.components_ = svd.components_.astype(np.float32)
+        self.unit_vectors_ = self.fit_transform(unit_texts)
         self.unit_ids_ = np.asarray(unit_ids, dtype=np.int64)
-        self.unit_vectors_ = _normalize(z)
         return self
-
-    def transform_tokens(self, tokens: list[str]) -> np.ndarray:
-        """The unit-length LSA vector of a stemmed token list (zeros when nothing is known)."""
-        counts = Counter(t for t in tokens if t in self.vocabulary_)
-        k = self.components_.shape[0]
-        if not counts:
-            return np.zeros(k, dtype=np.float32)
-        idx = np.fromiter((self.vocabulary_[t] for t in counts), dtype=np.int64)
-        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32))
-        w = tf * self.idf_[idx]
-        w /= np.linalg.norm(w) or 1.0
-        v = self.components_[:, idx] @ w
-        norm = np.linalg.norm(v)
-        return (v / norm).astype(np.float32) if norm > 0 else v.astype(np.float32)
 
     def transform_text(self, text: str) -> np.ndarray:
         return self.transform_tokens(stems(text))
@@ -134,14 +87,8 @@ class SemanticModel:
                 "generation": generation,
                 "folded": folded,
                 "n_components": int(self.components_.shape[0]),
-                "params": {
-                    "n_components": self.n_components,
-                    "min_df": self.min_df,
-                    "max_df": self.max_df,
-                    "max_features": self.max_features,
-                    "random_state": self.random_state,
-                },
-                "vocabulary": sorted(self.vocabulary_, key=self.vocabulary_.get),
+                "params": {name: getattr(self, name) for name in SAVED_PARAMS},
+                "vocabulary": self.terms_,
             },
         )
 
@@ -154,12 +101,9 @@ class SemanticModel:
         if found is None:
             return None
         meta, vocab, arrays = found
-        model = cls(**meta["params"])
-        model.idf_ = arrays["idf"]
-        model.components_ = arrays["components"]
+        model = cls(**meta["params"]).restore(vocab, arrays["idf"], arrays["components"])
         model.unit_ids_ = arrays["unit_ids"]
         model.unit_vectors_ = arrays["unit_vectors"]
-        model.vocabulary_ = {t: i for i, t in enumerate(vocab)}
         return model, meta
 
 
@@ -199,12 +143,6 @@ def load_model(store: Store) -> tuple[SemanticModel, dict[str, Any]] | None:
 def model_problem(store: Store) -> str | None:
     """Why the model beside `store` cannot be used (one line with advice), or None."""
     return _cached(store)[1]
-
-
-def _normalize(z: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(z, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (z / norms).astype(np.float32)
 
 
 def keeps_personal_data(store: Store) -> bool:
@@ -249,7 +187,7 @@ def fit_store(
     generation = store.generation
     model = SemanticModel(**params)
     try:
-        model.fit(unit_ids, texts)
+        model.fit_units(unit_ids, texts)
         report(len(texts) + 1, total)
         model.save(store.path, generation=generation)
         report(total, total)

@@ -150,12 +150,6 @@ class ThemeModel:
             )
         return out
 
-    def name_of(self, theme_id: str) -> str:
-        for t in self.theme_list:
-            if t["id"] == theme_id:
-                return t["name"]
-        raise KeyError(theme_id)
-
     def themes(self, top: int = 5) -> pd.DataFrame:
         """One row per theme, largest first: id, name, label, seeded, size, terms, top_units,
         cap_topic, cap_name, cap_share."""

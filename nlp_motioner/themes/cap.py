@@ -9,7 +9,7 @@ import numpy as np
 
 from nlp_motioner.modelfile import ModelFileError
 
-__all__ = ["cap_inputs", "default_cap_model", "unit_cap", "unsure_to_zero"]
+__all__ = ["cap_inputs", "default_cap_model", "tag_cap_topics", "unit_cap", "unsure_to_zero"]
 
 
 def cap_inputs(units: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -71,3 +71,14 @@ def unit_cap(
         if u.get("cap_topic") is None and row[j] >= model.threshold_:
             u["cap_topic"], u["cap_score"] = int(model.classes_[j]), round(float(row[j]), 3)
     return unsure_to_zero(P, threshold), [int(c) for c in model.classes_], threshold
+
+
+def tag_cap_topics(units: Sequence[dict[str, Any]]) -> bool:
+    """Set each unit's `cap_topic` and `cap_score` from the shipped CAP model (None where
+    it abstains); False, with the units untouched, when there is no usable model."""
+    model = default_cap_model()
+    if model is None:
+        return False
+    for u, (topic, score) in zip(units, model.predict_topic(cap_inputs(units))):
+        u["cap_topic"], u["cap_score"] = topic, score
+    return True

@@ -140,7 +140,7 @@ def describe_themes(
     named, share = _seed_names(est, X, labels, scores, seeds, k, theme_cap)
     themes = []
     for c in range(k):
-        top = label_terms(ctf[c], est.terms_, 10)
+        top = label_terms(ctf[c], est.text_.terms_, 10)
         label = ", ".join(top[: est.n_label_terms])
         seed = named.get(c)
         theme: dict[str, Any] = {
@@ -151,7 +151,7 @@ def describe_themes(
             "seed_share": round(float(share[c, seed]), 3) if seed is not None else None,
             "terms": top,
             "size": int(sizes[c]),
-            "signature": signature(ctf[c], est.terms_),
+            "signature": signature(ctf[c], est.text_.terms_),
             "cap_topic": theme_cap[c],
             "cap_index": dominant[c][0] if dominant[c] else None,
             "cap_share": dominant[c][1] if dominant[c] else None,

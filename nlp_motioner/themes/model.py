@@ -9,8 +9,8 @@ Two scikit-learn style estimators, composed with `sklearn.pipeline.Pipeline` by
   the names of bodies removed). `fit` learns how each lemma is usually written
   (`surface_`), so labels read "kränkande behandling", not "kränka behandling", and which
   words the corpus nearly always capitalises (`names_`: places and people, dropped too).
-* `ThemeClusterer` clusters lemma strings. `fit` learns `vocabulary_`, `idf_`,
-  `components_` (the LSA basis), `centroids_`, `themes_`, `labels_` and `k_scores_`;
+* `ThemeClusterer` clusters lemma strings. `fit` learns `text_` (the TF-IDF and LSA
+  model, `nlp_motioner.textmodel`), `centroids_`, `themes_`, `labels_` and `k_scores_`;
   `transform` gives each text a score per theme, `predict` its main theme.
 
 The clustering space joins three parts: the LSA vector of the text; the CAP topic
@@ -30,10 +30,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.cluster import KMeans
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import normalize
 
+from nlp_motioner.textmodel import TextModel, TooFewDimensions
 from nlp_motioner.themes.labels import describe_themes
 from nlp_motioner.themes.seeds import SeedTheme, load_seeds, seed_keys, slugify
 from nlp_motioner.themes.stability import choose_k
@@ -125,23 +125,18 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
 
     # ---- features
 
-    def _counts(self, X: Sequence[str]) -> sp.csr_matrix:
-        cv = CountVectorizer(
-            vocabulary=self.vocabulary_,
-            token_pattern=r"\S+",
-            lowercase=False,
-            ngram_range=tuple(self.ngram_range),
+    def _text_model(self) -> TextModel:
+        return TextModel(
+            n_components=self.n_components,
+            ngram_range=self.ngram_range,
+            min_df=self.min_df,
+            max_df=self.max_df,
+            max_features=self.max_features,
+            svd_iter=self.svd_iter,
+            svd_sample=self.svd_sample,
+            dtype="float64",
+            random_state=self.random_state,
         )
-        return cv.transform(X).tocsr().astype(np.float64)
-
-    def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        X = counts.copy()
-        X.data = 1.0 + np.log(X.data)  # sublinear tf: ten mentions are not ten times the topic
-        X = X @ sp.diags(self.idf_)
-        return normalize(X)
-
-    def _embed(self, tfidf: sp.csr_matrix) -> np.ndarray:
-        return normalize(np.asarray(tfidf @ self.components_.T))
 
     def _cap_block(self, cap: Any, n: int) -> np.ndarray:
         if not self.cap_dims_ or not self.cap_weight:
@@ -157,7 +152,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def _space(self, tfidf: sp.csr_matrix, cap: Any = None) -> np.ndarray:
         """LSA vector, CAP probabilities and seed scores, each weighted, as one unit vector."""
-        parts = [self._embed(tfidf), self._cap_block(cap, tfidf.shape[0])]
+        parts = [self.text_.embed(tfidf), self._cap_block(cap, tfidf.shape[0])]
         if self.seed_weight and self.seed_vectors_.shape[0]:
             parts.append(self.seed_weight * self._seed_scores(tfidf))
         return normalize(np.hstack(parts))
@@ -184,26 +179,17 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         if n < 3:
             raise ValueError(f"need at least 3 texts to fit themes, got {n}")
         rng = np.random.default_rng(self.random_state)
-        cv = CountVectorizer(
-            token_pattern=r"\S+",
-            lowercase=False,
-            ngram_range=tuple(self.ngram_range),
-            min_df=self.min_df if n >= 20 else 1,
-            max_df=self.max_df if n >= 20 else 1.0,
-            max_features=self.max_features,
-            dtype=np.float64,
-        )
+        self.text_ = self._text_model()
         try:
-            counts = cv.fit_transform(X).tocsr()
+            counts = self.text_.fit_vocabulary(X)
         except ValueError:  # no term survives the document-frequency limits
-            cv.set_params(min_df=1, max_df=1.0)
-            counts = cv.fit_transform(X).tocsr()
-        self.vocabulary_ = {t: int(i) for t, i in cv.vocabulary_.items()}
-        self.terms_ = np.array(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)
-        df = np.bincount(counts.indices, minlength=counts.shape[1])
-        self.idf_ = np.log((1 + n) / (1 + df)) + 1.0  # smoothed idf, as scikit-learn's
-        tfidf = self._tfidf(counts)
-        self.components_ = self._lsa(tfidf, n)
+            self.text_.min_df, self.text_.max_df = 1, 1.0
+            counts = self.text_.fit_vocabulary(X)
+        tfidf = self.text_.weigh(counts)
+        try:
+            self.text_.fit_basis(tfidf)
+        except TooFewDimensions:  # one or two terms in all: the first term's axis stands in
+            self.text_.components_ = np.eye(tfidf.shape[1])[:1]
         self.cap_dims_ = 0 if cap is None else int(np.asarray(cap).shape[1])
 
         seeds = self._seed_list()
@@ -230,38 +216,11 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         self._fit_scores = scores  # kept for fit_transform only
         return self
 
-    def fit_transform(
-        self,
-        X: Sequence[str],
-        y: Any = None,
-        cap: Any = None,
-        progress: Progress | None = None,
-        cap_classes: Sequence[int] | None = None,
-    ) -> np.ndarray:
-        """Fit, then the scores of the fitted texts (without vectorizing them again)."""
-        self.fit(X, cap=cap, progress=progress, cap_classes=cap_classes)
+    def fit_transform(self, X: Sequence[str], y: Any = None, **fit_params: Any) -> np.ndarray:
+        """Fit (with `fit`'s keywords), then the scores of the fitted texts (without
+        vectorizing them again)."""
+        self.fit(X, **fit_params)
         return self.__dict__.pop("_fit_scores")
-
-    def _lsa(self, tfidf: sp.csr_matrix, n: int) -> np.ndarray:
-        """The LSA basis: the top right singular vectors of (a fixed sample of) the TF-IDF rows."""
-        from sklearn.decomposition import TruncatedSVD
-
-        dims = max(1, min(self.n_components, tfidf.shape[1] - 1, n - 1))
-        if dims < 2:
-            return np.eye(tfidf.shape[1])[:1] if tfidf.shape[1] else np.zeros((1, 0))
-        svd = TruncatedSVD(
-            n_components=dims,
-            algorithm="randomized",
-            n_iter=self.svd_iter,
-            random_state=self.random_state,
-        )
-        rows = tfidf
-        if n > self.svd_sample:
-            pick = np.random.default_rng(self.random_state).choice(
-                n, self.svd_sample, replace=False
-            )
-            rows = tfidf[np.sort(pick)]
-        return svd.fit(rows).components_
 
     def _seed_list(self) -> list[SeedTheme]:
         if self.seeds is None:
@@ -275,16 +234,20 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         rows, names = [], []
         drop = procedural_terms()
         for s in seeds:
-            cols = sorted(self.vocabulary_[t] for t in seed_keys(s, drop) if t in self.vocabulary_)
+            cols = sorted(
+                self.text_.vocabulary_[t] for t in seed_keys(s, drop) if t in self.text_.vocabulary_
+            )
             if not cols:
                 continue
-            vec = np.zeros(len(self.vocabulary_))
-            vec[cols] = self.idf_[cols]
+            vec = np.zeros(len(self.text_.vocabulary_))
+            vec[cols] = self.text_.idf_[cols]
             rows.append(vec / np.linalg.norm(vec))
             names.append(s.name)
         self.seed_names_ = names
         self.seed_vectors_ = (
-            sp.csr_matrix(np.array(rows)) if rows else sp.csr_matrix((0, len(self.vocabulary_)))
+            sp.csr_matrix(np.array(rows))
+            if rows
+            else sp.csr_matrix((0, len(self.text_.vocabulary_)))
         )
 
     def _seed_centres(self, Z: np.ndarray, S: np.ndarray) -> tuple[np.ndarray, list[int]]:
@@ -382,7 +345,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     # ---- use
 
     def _cap_columns(self) -> slice:
-        start = self.components_.shape[0]
+        start = self.text_.components_.shape[0]
         return slice(start, start + (self.cap_dims_ if self.cap_weight else 0))
 
     def _without_cap(self, Z: np.ndarray) -> np.ndarray:
@@ -408,7 +371,7 @@ class ThemeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[str], cap: Any = None) -> np.ndarray:
         """Score of each text for each theme (cosine to the theme's centre, 0..1)."""
-        tfidf = self._tfidf(self._counts(list(X)))
+        tfidf = self.text_.weigh(self.text_.count(X))
         return self._scores(self._space(tfidf, cap))
 
     def predict(self, X: Sequence[str], cap: Any = None) -> np.ndarray:

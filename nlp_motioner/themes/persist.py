@@ -26,7 +26,7 @@ from nlp_motioner.modelfile import (
 )
 from nlp_motioner.themes.model import LemmaText, ThemeClusterer
 
-__all__ = ["FORMAT_VERSION", "IncompatibleModelError", "load_model", "save_model"]
+__all__ = ["FORMAT_VERSION", "IncompatibleModelError", "load_model", "previous_model", "save_model"]
 
 FORMAT_VERSION = 2
 MODEL_JSON = "themes.json"
@@ -46,8 +46,8 @@ def save_model(self: Any, folder: str | os.PathLike[str]) -> Path:
     """Write themes.npz and themes.json; an OSError (full disk) leaves an older model as it was."""
     c = self.clusterer
     arrays = {
-        "idf": np.asarray(c.idf_, dtype=np.float64),
-        "components": np.asarray(c.components_, dtype=np.float64),
+        "idf": np.asarray(c.text_.idf_, dtype=np.float64),
+        "components": np.asarray(c.text_.components_, dtype=np.float64),
         "centroids": np.asarray(c.centroids_, dtype=np.float64),
         "seed_vectors": c.seed_vectors_.toarray(),
         "scores": self.scores.astype(np.float32),
@@ -67,7 +67,7 @@ def save_model(self: Any, folder: str | os.PathLike[str]) -> Path:
         "cap_dims": int(c.cap_dims_),
         "cap_classes": self.cap_classes,
         "cap_threshold": float(self.cap_threshold),
-        "terms": [str(t) for t in c.terms_],
+        "terms": [str(t) for t in c.text_.terms_],
         "seed_names": list(c.seed_names_),
         "names": sorted(self.lemma.names_) if hasattr(self.lemma, "names_") else [],
         "display": self.display,
@@ -89,6 +89,19 @@ def load_model(cls: Any, folder: str | os.PathLike[str]) -> Any:
         raise ModelFileError(f"{jpath}: not a theme model; delete it and refit ({ADVICE})")
     _check_versions(meta["versions"], folder)
     return _restore(cls, meta, jpath, npath)
+
+
+def previous_model(folder: str | os.PathLike[str]) -> Any:
+    """The model already in `folder`, whose theme IDs a refit reuses; None when there is
+    none or it cannot be loaded (an unusable old model only loses its IDs)."""
+    from nlp_motioner.themes.api import ThemeModel
+
+    if not (Path(folder) / "themes.json").exists():
+        return None
+    try:
+        return ThemeModel.load(folder)
+    except (ModelFileError, FileNotFoundError):
+        return None
 
 
 def _json_records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -205,10 +218,7 @@ def _restore(cls: Any, meta: dict[str, Any], jpath: Path, npath: Path) -> Any:
     defaults = {p: v for p, v in ThemeClusterer().get_params().items() if p != "seeds"}
     params = check_params(meta["params"], defaults, path=jpath, advice=ADVICE)
     c = ThemeClusterer(**params, seeds=[])
-    c.terms_ = np.array(meta["terms"], dtype=object)
-    c.vocabulary_ = {t: i for i, t in enumerate(meta["terms"])}
-    c.idf_ = arrays["idf"]
-    c.components_ = arrays["components"]
+    c.text_ = c._text_model().restore(meta["terms"], arrays["idf"], arrays["components"])
     c.centroids_ = arrays["centroids"]
     c.seed_vectors_ = sp.csr_matrix(arrays["seed_vectors"])
     c.seed_names_ = list(meta["seed_names"])

@@ -9,11 +9,12 @@ divided by all its units in that period, so shares of one group and period sum t
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["BY", "PER", "trends", "period_of"]
+__all__ = ["BY", "PER", "trends", "period_of", "write_parquet"]
 
 # --by value -> unit field
 BY = {
@@ -112,3 +113,31 @@ def trends(
         kind="stable",
         na_position="last",
     ).reset_index(drop=True)[COLUMNS]
+
+
+def write_parquet(df: pd.DataFrame, output: str) -> None:
+    """Write a trends table as Parquet with fixed column types, through a temp file renamed
+    into place (an OSError leaves no partial file)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema(
+        [
+            ("period", pa.string()),
+            ("group", pa.string()),
+            ("theme", pa.string()),
+            ("name", pa.string()),
+            ("count", pa.int64()),
+            ("units", pa.int64()),
+            ("share", pa.float64()),
+        ]
+    )
+    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+    tmp = os.path.join(os.path.dirname(os.path.abspath(output)), f".motioner-{os.getpid()}.part")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, output)
+    except OSError:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

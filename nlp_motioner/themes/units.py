@@ -247,23 +247,13 @@ def units_from_store(db: str | os.PathLike[str] | None = None) -> list[dict[str,
         d = docs.get(it.get("document_id"), {})
         with_items.add(it.get("document_id"))
         units.append(
-            _unit(
+            _stored_unit(
+                it,
+                d,
+                committees.get(it.get("document_id")),
                 id=f"{it.get('source') or d.get('source')}#{it.get('paragraph')}",
                 source=it.get("source") or d.get("source"),
                 paragraph=it.get("paragraph"),
-                title=it.get("title") or d.get("title"),
-                date=it.get("date") or d.get("date"),
-                parties=it.get("parties") or [],
-                outcome=it.get("outcome"),
-                organisation=it.get("organisation") or d.get("organisation"),
-                committee=committees.get(it.get("document_id")),
-                doc_type=it.get("doc_type") or d.get("doc_type"),
-                diarienummer=it.get("diarienummer") or [],
-                referral_bodies=it.get("referral_bodies") or [],
-                procedural=it.get("procedural"),
-                cap_topic=it.get("cap_topic"),
-                cap_score=it.get("cap_score"),
-                decision=it.get("evidence"),
                 text=(it.get("title") or "") + "\n" + (it.get("text") or ""),
             )
         )
@@ -271,26 +261,39 @@ def units_from_store(db: str | os.PathLike[str] | None = None) -> list[dict[str,
         if doc_id in with_items or not (d.get("text") or "").strip():
             continue
         units.append(
-            _unit(
-                id=d["source"],
-                source=d["source"],
-                title=d.get("title"),
-                date=d.get("date"),
-                parties=d.get("parties") or [],
-                outcome=d.get("outcome"),
-                organisation=d.get("organisation"),
-                committee=committees.get(doc_id),
-                doc_type=d.get("doc_type"),
-                diarienummer=d.get("diarienummer") or [],
-                referral_bodies=d.get("referral_bodies") or [],
-                procedural=d.get("procedural"),
-                cap_topic=d.get("cap_topic"),
-                cap_score=d.get("cap_score"),
-                decision=d.get("evidence"),
-                text=d["text"],
+            _stored_unit(
+                d, {}, committees.get(doc_id), id=d["source"], source=d["source"], text=d["text"]
             )
         )
     return inherit_parties(units)
+
+
+def _stored_unit(
+    row: dict[str, Any], parent: dict[str, Any], committee: str | None, **fields: Any
+) -> dict[str, Any]:
+    """A unit from a stored item or document row. An item takes its title, date,
+    organisation and document type from its document (`parent`) where it has none; a
+    document's parent is {}."""
+
+    def inherited(f: str) -> Any:
+        return row.get(f) or parent.get(f)
+
+    return _unit(
+        title=inherited("title"),
+        date=inherited("date"),
+        organisation=inherited("organisation"),
+        doc_type=inherited("doc_type"),
+        parties=row.get("parties") or [],
+        outcome=row.get("outcome"),
+        committee=committee,
+        diarienummer=row.get("diarienummer") or [],
+        referral_bodies=row.get("referral_bodies") or [],
+        procedural=row.get("procedural"),
+        cap_topic=row.get("cap_topic"),
+        cap_score=row.get("cap_score"),
+        decision=row.get("evidence"),
+        **fields,
+    )
 
 
 def _keys(unit: dict[str, Any]) -> list[str]:

@@ -63,10 +63,6 @@ def _rules() -> dict[str, Any]:
     }
 
 
-def _kinds() -> dict[str, str]:
-    return _rules()["kinds"]
-
-
 PROCEDURAL_KINDS: tuple[str, ...] = (
     "delegation",
     "messages",
