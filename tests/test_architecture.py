@@ -16,8 +16,18 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "nlp_motioner"
 
 # Shared by every stage, importing only each other: the record, rule-data loading,
-# profiles, personal-data masking, case-number forms, the spaCy pipeline, model files.
-FOUNDATION = {"_data", "record", "profile", "privacy", "casenumber", "nlp", "modelfile"}
+# profiles, personal-data masking, case-number forms, the spaCy pipeline, model files,
+# the shared text model.
+FOUNDATION = {
+    "_data",
+    "record",
+    "profile",
+    "privacy",
+    "casenumber",
+    "nlp",
+    "modelfile",
+    "textmodel",  # the TF-IDF + LSA model search and themes share
+}
 
 # read -> structure -> tag -> record -> store -> analyse. A stage may import the
 # foundation and any stage of a lower rank; stages of equal rank do not import each other.
@@ -85,3 +95,15 @@ def test_the_check_sees_lazy_imports(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from nlp_motioner.store import Store\n", encoding="utf-8")
     assert _imported_stages(module) == {"store"}
+
+
+MAX_MODULE_LINES = 420  # "under about 400 lines": a module that grows past it wants a split
+
+
+def test_modules_stay_small():
+    big = {
+        str(path.relative_to(PACKAGE)): n
+        for path, _ in _modules()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not big, f"split these into rooms of one responsibility: {big}"
