@@ -188,3 +188,13 @@ def test_help_and_search_start_without_the_pipeline():
             .splitlines()[-1]
         )
         assert out == "[]", (args, out)
+
+
+def test_eval_themes_runs_in_a_fresh_process():
+    # Registered only as a side effect of importing the themes commands, `eval themes`
+    # once existed only for a process (or a test session) that had loaded them first.
+    out = subprocess.run(
+        [str(MOTIONER), "eval", "themes", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert "motioner eval themes" in out.stdout

@@ -1,12 +1,13 @@
 """`motioner eval`: score tags against gold label files.
 
-`eval_group` is a click Group so that other areas can add subcommands
-(`eval_group.add_command(...)`); a first argument that is not a subcommand name is
+`eval_group` is a click Group; other areas' subcommands (`eval themes`) are listed in
+`_LAZY` and imported when they run. A first argument that is not a subcommand name is
 taken as label files, so `motioner eval LABELS.jsonl` runs `motioner eval labels`.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from typing import Any
@@ -21,13 +22,27 @@ __all__ = ["eval_group", "labels_command", "COMMANDS"]
 _HELP = ("-h", "--help")
 
 
+# Subcommands of other areas, imported only when they run (as the top group does):
+# name -> (module, attribute).
+_LAZY = {"themes": ("nlp_motioner.cli.themes_eval", "eval_themes_command")}
+
+
 class _LabelsDefaultGroup(click.Group):
     """A group whose first argument, when not a subcommand, starts the `labels` subcommand."""
 
     default_command = "labels"
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(_LAZY))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _LAZY:
+            module, name = _LAZY[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return self.commands.get(cmd_name)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in _HELP:
+        if args and args[0] not in self.list_commands(ctx) and args[0] not in _HELP:
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 

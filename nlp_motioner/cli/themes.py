@@ -327,20 +327,4 @@ def trends_command(db, model_dir, by, per, measure, secondary, top, plot, fmt, o
         click.echo(f"chart -> {plot}", err=True)
 
 
-def _register_eval() -> None:
-    try:
-        from nlp_motioner.cli.evaluate import eval_group
-    except ImportError:  # the eval group is not there yet: offer the command on its own
-        eval_group = click.Group(
-            "eval",
-            help="Evaluate against labelled data.\n\n\b\nExample:\n    motioner eval themes ../shared/corpus/alingsas/arenden-dev.json",
-        )
-        COMMANDS.append(eval_group)
-    if "themes" not in eval_group.commands:
-        from nlp_motioner.cli.themes_eval import eval_themes_command
-
-        eval_group.add_command(eval_themes_command)
-
-
 COMMANDS: list[click.Command] = [themes_group]
-_register_eval()
