@@ -78,12 +78,16 @@ def seed_keys(seed: SeedTheme, drop: frozenset[str] = frozenset()) -> set[str]:
     """The lemmas (one-word terms) and lemma pairs (phrases) a seed's terms stand for.
 
     A phrase stands for its pairs only: "våld i nära relationer" must not make "nära" on its
-    own a seed word.
+    own a seed word, nor may "gemensamma lokaler" make "lokal" one when "gemensam" is
+    dropped as a procedural word. The one exception is the Swedish elliptic compound: in "vård- och
+    omsorgsboende" the last word is a whole term of its own.
     """
     keys: set[str] = set()
     for term in seed.terms:
         toks = _lemmas(term, drop)
-        if len(toks) == 1:
+        words = term.split()
+        elliptic = all(w.endswith("-") or w in ("och", "eller", "&") for w in words[:-1])
+        if len(toks) == 1 and (len(words) == 1 or elliptic):
             keys.add(toks[0])
         keys.update(f"{a} {b}" for a, b in zip(toks, toks[1:]))
     return keys

@@ -84,6 +84,28 @@ def test_seed_terms_match_whole_words_and_lemmas() -> None:
     ]  # the phrase, not its words
 
 
+def test_a_phrase_left_with_one_word_is_no_seed_word() -> None:
+    # "gemensamma lokaler": "gemensam" is a procedural word, and "lokal" alone is any premises
+    # (a lease, a school's rooms). An elliptic compound's last word ("vård- och
+    # omsorgsboende" -> omsorgsboende) is a whole term of its own and stays.
+    lemmas = _lemmas(
+        [
+            "Uppsägning av hyresavtal för lokal på Storgatan.",
+            "Polis och socialtjänst flyttar in i gemensamma lokaler.",
+            "Fler platser på vård- och omsorgsboende.",
+        ]
+    )
+    seeds = [
+        SeedTheme("samlokalisering", ["gemensamma lokaler", "polis och socialtjänst"]),
+        SeedTheme("äldreomsorg", ["vård- och omsorgsboende"]),
+    ]
+    from nlp_motioner.themes.text import procedural_terms
+
+    m = seed_matches(lemmas, seeds, procedural_terms())  # as theme naming calls it
+    assert m[:, 0].tolist() == [False, True, False]
+    assert m[:, 1].tolist() == [False, False, True]
+
+
 def test_a_long_text_that_mentions_a_seed_once_is_not_about_it() -> None:
     long = " ".join(["Kollektivtrafiken behöver fler bussar och hållplatser."] * 40)
     text = long + " Även skolan nämns."
