@@ -30,7 +30,8 @@ _CACHE_LIMIT = 400_000
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    return frozenset(load_toml("store/analysis.toml")["stop_words"])
+    # The search index's short list; the theme list beside it serves another job.
+    return frozenset(load_toml("lang/swedish.toml")["index_stop_words"]["words"])
 
 
 # Bump when facet_text or the tokenizing rules change: databases then rebuild their index.
