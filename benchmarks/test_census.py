@@ -75,7 +75,8 @@ def _compares_to_hand_values(fn: ast.AST) -> bool:
 def classify(fn: ast.FunctionDef, path: Path, source: str) -> str:
     text = ast.get_source_segment(source, fn) or ""
     decorators = " ".join(ast.unparse(d) for d in fn.decorator_list)
-    params = " ".join(ast.unparse(d) for d in fn.decorator_list if "parametrize" in ast.unparse(d))
+    param_decorators = [d for d in fn.decorator_list if "parametrize" in ast.unparse(d)]
+    params = " ".join(ast.unparse(d) for d in param_decorators)
     if any(w in text or w in params for w in _LABEL_WORDS):
         return "labels"
     if (
@@ -86,7 +87,7 @@ def classify(fn: ast.FunctionDef, path: Path, source: str) -> str:
         return "invariant"
     if any(w in text for w in _SNAPSHOT_WORDS):
         return "snapshot"
-    if _compares_to_hand_values(fn) or (params and _compares_to_hand_values(ast.parse(params))):
+    if _compares_to_hand_values(fn) or any(_compares_to_hand_values(d) for d in param_decorators):
         return "expected"
     return "smoke"
 
