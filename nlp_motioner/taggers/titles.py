@@ -35,7 +35,14 @@ _TEXT_KINDS = frozenset(
 )
 _COVER_LINES = 40
 _CONTINUES = re.compile(r"^[a-zåäö(–-]")
-_OPEN_END = re.compile(r"\b(?:mellan|och|för|av|i|om|till|med|över|på|samt|gällande|inom)$|[,–-]$")
+# A title line that ends in a preposition or a conjunction goes on ("... från" / "2023").
+_OPEN_END = re.compile(
+    r"\b(?:mellan|och|för|av|i|om|till|med|över|på|samt|gällande|inom|från|under|efter|"
+    r"mot|vid|enligt|inför|kring|utan|hos|genom|avseende|angående|rörande)$|[,–-]$"
+)
+# A line that is a year or a period ("2023", "2027–2030") carries on the title above it in
+# the same type ("Reglemente för ersättningar till förtroendevalda" / "2027–2030").
+_PERIOD_LINE = re.compile(r"^(?:19|20)\d{2}(?:\s?[–-]\s?(?:19|20)\d{2})?$")
 _DATE_ONLY = re.compile(r"^(?:\d{1,2} \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{4} ?- ?\d{2} ?- ?\d{2})$")
 _BYLINE = re.compile(r"^(?:av|från)\s+[A-ZÅÄÖ]")
 # "Ärende: SV: Grundläggande granskning" in an e-mail or a form: the value is the title.
@@ -202,7 +209,9 @@ def _continues(prev: Line, ln: Line, rules: _Rules) -> bool:
     open_end = bool(_OPEN_END.search(flat(prev.text)))
     if not text or rules.noise.search(text) or text.endswith(":"):
         return False
-    if rules.skip.match(text) and not (open_end and len(text) <= 20):
+    if rules.skip.match(text) and not (
+        (open_end and len(text) <= 20) or (_PERIOD_LINE.match(text) and prev.size == ln.size)
+    ):
         return False  # a label; but "... från" / "2023" goes on
     if prev.bold != ln.bold:
         return False
