@@ -196,10 +196,15 @@ def _layout_title(doc: Document, rules: _Rules) -> str | None:
     order = sorted(range(len(runs)), key=lambda k: (-runs[k][0].size, k))
     best = runs[order[0]]
     title = _join([repair_spacing(flat(ln.text)) for ln in best])
-    if rules.genre_only.match(title.lower()) and len(order) > 1:
-        subject = runs[order[1]]
-        if doc.lines.index(subject[0]) > doc.lines.index(best[-1]):
-            title = f"{_sentence_case(title)} – {_join([flat(ln.text) for ln in subject])}"
+    if rules.genre_only.match(title.lower()):
+        # The subject is the largest run printed after the genre word that is not one
+        # itself ("SAMRÅDSREDOGÖRELSE" / "Detaljplan för ..." / "GRANSKNINGSHANDLING").
+        after = doc.lines.index(best[-1])
+        for k in order[1:]:
+            subject = _join([flat(ln.text) for ln in runs[k]])
+            if doc.lines.index(runs[k][0]) > after and not rules.genre_only.match(subject.lower()):
+                title = f"{_sentence_case(title)} – {subject}"
+                break
     return _sentence_case(title)
 
 

@@ -47,6 +47,18 @@ def _cover(lines: list[tuple[str, float, bool]]) -> Document:
             ],
             "Reglemente för ersättningar till förtroendevalda 2027–2030",
         ),
+        # a genre word alone is named with its subject, not with a second genre word
+        (
+            [
+                ("SAMRÅDSREDOGÖRELSE", 30.0, True),
+                ("Detaljplan för Erska 1:55 m.fl., Skolgatan i Sollebrunn,", 16.0, True),
+                ("Alingsås kommun", 16.0, True),
+                ("GRANSKNINGSHANDLING", 20.0, True),
+                ("Diarienummer: 2022.236 KS", 9.0, False),
+            ],
+            "Samrådsredogörelse – Detaljplan för Erska 1:55 m.fl., Skolgatan i Sollebrunn, "
+            "Alingsås kommun",
+        ),
         # but a date line in small type below the title is not
         (
             [
