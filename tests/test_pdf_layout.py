@@ -21,10 +21,9 @@ from nlp_motioner.readers.pdf import PdfError, extract_pdfium, extract_pdfplumbe
 ROOT = Path(__file__).resolve().parent.parent
 _WORD = re.compile(r"\w+")
 
-# pdfium reports the font size before the text matrix scales it: in PDFs that set text at
-# size 1 and scale it with the matrix, every line reads 1.0 (16 of the ~220 dev-corpus
-# PDFs). Known and reported; strict, so the test says when the reader is fixed.
-_SIZE_FROM_MATRIX = ("svar-pa-motion-gallande-att-utreda-mojligheten",)
+# One bundled PDF sets its text at size 1 and scales it with the text matrix (as 23 of the
+# 212 dev-corpus PDFs do); the reader once read every line of it as 1.0 pt, and this test
+# held it as a strict xfail until the reader multiplied in the matrix's scale.
 
 
 def _bundled_pdfs() -> list[Path]:
@@ -77,19 +76,7 @@ def test_same_weight_and_place_as_pdfplumber(path: Path):
     assert _agree(pairs, lambda x, y: abs(x.top - y.top) < 0.02) >= 0.95
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p,
-            marks=[pytest.mark.xfail(strict=True, reason="size scaled by the text matrix")]
-            if p.name.startswith(_SIZE_FROM_MATRIX)
-            else [],
-        )
-        for p in _bundled_pdfs()
-    ],
-    ids=lambda p: p.name[:40],
-)
+@pytest.mark.parametrize("path", _bundled_pdfs(), ids=lambda p: p.name[:40])
 def test_same_font_size_as_pdfplumber(path: Path):
     pairs = _pairs(*_both(path))
     if not pairs:

@@ -9,6 +9,7 @@ for comparison and as a fallback for PDFs pdfium rejects.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from functools import lru_cache
 
@@ -97,6 +98,7 @@ def _line_getters() -> tuple:
         bare(raw.FPDFText_GetFontInfo, ctypes.c_ulong),
         bare(raw.FPDFText_GetFontWeight, ctypes.c_int),
         bare(raw.FPDFText_GetCharBox, ctypes.c_int),
+        bare(raw.FPDFText_GetMatrix, ctypes.c_int),
     )
 
 
@@ -119,8 +121,10 @@ def _pdfium_lines(doc_handle, n_pages: int) -> list[RawLine]:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     refs = tuple(ctypes.byref(v) for v in (left, right, bottom, top))
     bold_by_font: dict[bytes, bool] = {}
-    get_size, get_info, get_weight, get_box = _line_getters()
+    get_size, get_info, get_weight, get_box, get_matrix = _line_getters()
     flags_ref = ctypes.byref(flags)
+    matrix = raw.FS_MATRIX()
+    matrix_ref = ctypes.byref(matrix)
     for pno in range(n_pages):
         page = raw.FPDF_LoadPage(doc_handle, pno)
         if not page:
@@ -148,6 +152,13 @@ def _pdfium_lines(doc_handle, n_pages: int) -> list[RawLine]:
                         continue
                     first = idx + (len(seg) - len(stripped))
                     size = get_size(textpage, first)
+                    # The size the Tf operator gives is scaled by the text and page matrices:
+                    # many producers write "1 Tf" and a text matrix of 11, so the printed
+                    # size is the font size times the matrix's vertical scale.
+                    if get_matrix(textpage, first, matrix_ref):
+                        scale = math.hypot(matrix.c, matrix.d)
+                        if 0.0 < scale < 1000.0:
+                            size *= scale
                     # For a character without a text object pdfium leaves `buf` as it was,
                     # so such a line takes the previous line's font name, as it always has.
                     get_info(textpage, first, buf, buf_len, flags_ref)
