@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CaseNumber", "normalize", "parse", "match_keys", "query_keys"]
+__all__ = ["CaseNumber", "normalize", "parse", "match_keys", "is_parsed_key", "query_keys"]
 
 # A series is the registering body's code: "KS", "TEN", "KSAU", "HSNV", "KU", "STK".
 _SERIES = r"[A-ZÅÄÖ]{1,6}(?:[ -]?AU)?"
@@ -94,6 +94,13 @@ def match_keys(text: str) -> list[str]:
     if parsed.series:
         keys.append(f"{parsed.series}:{parsed.key}")
     return keys
+
+
+def is_parsed_key(key: str) -> bool:
+    """Whether a key from `match_keys` is a parsed number ("2025:446", "KS:2025:446") rather
+    than a number no shape parses, kept as printed ("26/0005-2", "2010/11:A245")."""
+    parts = key.split(":")
+    return len(parts) >= 2 and parts[-1].isdigit() and parts[-2].isdigit()
 
 
 def query_keys(text: str) -> list[str]:

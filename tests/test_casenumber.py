@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp_motioner.casenumber import match_keys, parse, query_keys
+from nlp_motioner.casenumber import is_parsed_key, match_keys, parse, query_keys
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,20 @@ def test_a_label_is_no_part_of_a_number_no_shape_parses(label):
     # types before them must not become part of the key.
     for number in ("2010/11:A245", "26/0005-2"):
         assert match_keys(label + number) == match_keys(number) == [number.upper()]
+
+
+@pytest.mark.parametrize(
+    "number,parsed",
+    [
+        ("KS 2025.446", True),
+        ("2025.446", True),
+        ("Dnr KS 2025/0446", True),
+        ("2010/11:A245", False),
+        ("2010/11:-S68106", False),
+        ("26/0005-2", False),
+    ],
+)
+def test_every_key_of_a_number_says_whether_it_was_parsed(number, parsed):
+    keys = match_keys(number)
+    assert keys and all(is_parsed_key(k) is parsed for k in keys)
+    assert (parse(number) is not None) is parsed

@@ -71,16 +71,9 @@ def _entry_role(rec: dict[str, Any]) -> str:
     return "paper"
 
 
-def _is_parsed_key(key: str) -> bool:
-    """A key of a number the shapes parse ("2025:446", "KS:2025:446"); otherwise the
-    number as printed, spaces squeezed out ("26/0005-2", "2010/11:A245")."""
-    parts = key.split(":")
-    return len(parts) >= 2 and parts[-1].isdigit() and parts[-2].isdigit()
-
-
 def _mentions(text: str, keys: set[str]) -> bool:
     """Does `text` print one of the case `keys` ("KS:2025:446", "2025:446", "26/0005-2")?"""
-    raw = [k for k in keys if not _is_parsed_key(k)]
+    raw = [k for k in keys if not casenumber.is_parsed_key(k)]
     if raw:
         squeezed = "".join(casenumber.normalize(text).upper().split())
         for key in raw:
@@ -166,7 +159,7 @@ def linked_units(store: Store, records: list[dict[str, Any]], keys: set[str]) ->
     have = {r["unit_id"] for r in records}
     phrases = []
     for key in keys:
-        if not _is_parsed_key(key):
+        if not casenumber.is_parsed_key(key):
             # A number no shape parses ("26/0005-2") is its own key, spaces squeezed out:
             # look for its words as the index holds them, with letters and digits apart
             # too ("KS26/0005-2" is printed "KS 26/0005-2").
