@@ -79,8 +79,8 @@ def seed_keys(seed: SeedTheme, drop: frozenset[str] = frozenset()) -> set[str]:
 
     A phrase stands for its pairs only: "våld i nära relationer" must not make "nära" on its
     own a seed word, nor may "gemensamma lokaler" make "lokal" one when "gemensam" is
-    dropped as a procedural word. The one exception is the Swedish elliptic compound: in "vård- och
-    omsorgsboende" the last word is a whole term of its own.
+    dropped as a procedural word. The one exception is the Swedish elliptic compound: in
+    "vård- och omsorgsboende" the last word is a whole term of its own.
     """
     keys: set[str] = set()
     for term in seed.terms:

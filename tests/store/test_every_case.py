@@ -13,10 +13,10 @@ import sqlite3
 from nlp_motioner.search import case_history
 
 
-def _stored(db, sql):
+def _stored(db, sql, params=()):
     con = sqlite3.connect(db)
     try:
-        return [r[0] for r in con.execute(sql)]
+        return [r[0] for r in con.execute(sql, params)]
     finally:
         con.close()
 
@@ -29,7 +29,8 @@ def test_case_finds_the_paper_for_every_stored_number(corpus_db):
             _stored(
                 corpus_db,
                 "SELECT DISTINCT d.source FROM case_numbers c JOIN documents d "
-                f"ON d.id = c.document_id WHERE c.diarienummer = '{number}'",
+                "ON d.id = c.document_id WHERE c.diarienummer = ?",
+                (number,),
             )
         )
         for form in (number, "Dnr " + number, number.lower()):
