@@ -52,9 +52,11 @@ fuzz: $(STAMP)
 # See models/MODEL_CARD.md.
 CASES := ../shared/corpus/alingsas/arenden-dev.json
 CAP_LABELS := ../shared/corpus/labels/dev-cap.jsonl
+ITEM_LABELS := ../shared/corpus/labels/kungsbacka-items.jsonl
 models: $(STAMP)
 	@if [ -f $(CASES) ] && [ -f $(CAP_LABELS) ]; then \
-		$(BIN)/python -m nlp_motioner.taggers.decision_train --cases $(CASES) && \
+		$(BIN)/python -m nlp_motioner.taggers.decision_train --cases $(CASES) \
+			--items $(ITEM_LABELS) --corpus ../shared/corpus --minutes 'alingsas/*/*/protokoll.pdf' && \
 		$(BIN)/python -m nlp_motioner.topics.train $(CASES) $(CAP_LABELS) --out models/cap && \
 		$(BIN)/motioner themes fit --cases $(CASES) --model models/themes --fresh && \
 		$(BIN)/motioner eval themes $(CASES) --labels $(CAP_LABELS); \

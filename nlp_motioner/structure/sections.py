@@ -154,7 +154,7 @@ def _is_blank(lines: list[Line], i: int) -> bool:
 
 def _layout_heading(ln: Line, body: float, continuation: bool = False, named: bool = False) -> bool:
     """Whether a line's font makes it a heading; a `continuation` line (the wrapped rest of
-    the heading above it) may start in lower case: "... för Alingsås" / "cyklister". A line
+    the heading above it) may start in lower case: "... för gående" / "och cyklister". A line
     the vocabulary `named` ("Ärende: Ansökan om bygglov") is not read as a field."""
     text = ln.text.strip()
     if not text or len(text) > _MAX_HEADING_CHARS or _BULLET.match(text):

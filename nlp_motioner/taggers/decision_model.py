@@ -1,11 +1,11 @@
 """The decision-sentence model: the outcome of a decisive text that no rule reads.
 
 A multinomial logistic regression over TF-IDF word unigrams and bigrams, trained on the
-silver decision quotes of the Alingsås case file and the Kungsbacka § item labels
-(`decision_train.py`; `make models`). The rules run first and decide wherever they find
-an outcome word or an approval verb; the model is asked only about the rest, and its
-answer counts only at or above the probability threshold chosen on a precision-recall
-curve (stored with the model). Below it, the tagger abstains.
+silver decision quotes of a case file and hand-labelled § items of another organisation's
+minutes (`decision_train.py`; `make models` names the files). The rules run first and
+decide wherever they find an outcome word or an approval verb; the model is asked only
+about the rest, and its answer counts only at or above the probability threshold chosen
+on a precision-recall curve (stored with the model). Below it, the tagger abstains.
 
 Inference is plain numpy (no scikit-learn import), and the model is two plain files:
 `decision_model.npz` (arrays, loaded with allow_pickle=False) and `decision_model.json`

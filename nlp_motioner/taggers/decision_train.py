@@ -1,14 +1,15 @@
 """Train and evaluate the decision-sentence model (`python -m nlp_motioner.taggers.decision_train`).
 
-Training texts, with the outcome a person (Kungsbacka) or the silver extraction (Alingsås)
-gave them:
-- every quoted step of `arenden-dev.json` (decisions, committee statements, and the
-  non-decisions — a motion handed in, an initiative raised — as `none`);
-- the evidence of every labelled Kungsbacka § item, and the decisive text of every other §
-  of those minutes as `none` (the labels cover every § with a clear decision on a case).
+Training texts, with the outcome a person (the § item labels) or the silver extraction
+(the case file) gave them; every path is an argument, `make models` names the dev corpus's:
+- every quoted step of the silver case file `--cases` (decisions, committee statements, and
+  the non-decisions — a motion handed in, an initiative raised — as `none`);
+- the evidence of every § item labelled in `--items`, and the decisive text of every other §
+  of those minutes as `none` (the labels cover every § with a clear decision on a case);
+- the first sentences of the non-decision sections of the minutes matching `--minutes`.
 
 Referrals and returns (remitterad, återremiss) are left to the rules: the silver file
-writes them as no decision, the Kungsbacka labels as outcomes.
+writes them as no decision, the item labels as outcomes.
 
 Prints, on grouped cross-validation (a case, or a minutes file, never on both sides),
 accuracy and macro F1 of the rules alone, the model alone and both, and the precision and
@@ -115,10 +116,11 @@ def _other_sections(doc: Any, group: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def protocol_texts(corpus: Path) -> list[tuple[str, str, str]]:
-    """Sentences from the non-decision sections of the silver archive's minutes (`none`)."""
+def protocol_texts(corpus: Path, pattern: str) -> list[tuple[str, str, str]]:
+    """Sentences from the non-decision sections of the minutes matching `pattern` (a glob
+    below `corpus`), as `none`."""
     out = []
-    for path in sorted(corpus.glob("alingsas/*/*/protokoll.pdf")):
+    for path in sorted(corpus.glob(pattern)):
         doc = _structured(path)
         if not doc.error:
             out += _other_sections(doc, f"file:{path.relative_to(corpus)}")
@@ -213,13 +215,12 @@ def cross_validate(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, required=True, help="the silver case file")
+    parser.add_argument("--items", type=Path, required=True, help="§ item labels (JSONL)")
+    parser.add_argument("--corpus", type=Path, required=True, help="the root label names are under")
     parser.add_argument(
-        "--cases", type=Path, default=Path("../shared/corpus/alingsas/arenden-dev.json")
+        "--minutes", required=True, help="glob below --corpus of minutes for 'none' sentences"
     )
-    parser.add_argument(
-        "--items", type=Path, default=Path("../shared/corpus/labels/kungsbacka-items.jsonl")
-    )
-    parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--c", type=float, default=4.0)
     parser.add_argument("--folds", type=int, default=5)
@@ -229,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         print("decision_train: the silver case file and item labels are needed", file=sys.stderr)
         return 2
     data = (
-        silver_texts(args.cases) + item_texts(args.items, args.corpus) + protocol_texts(args.corpus)
+        silver_texts(args.cases)
+        + item_texts(args.items, args.corpus)
+        + protocol_texts(args.corpus, args.minutes)
     )
     report = cross_validate(data, args.c, args.folds, args.min_precision)
     print(f"texts: {report['n']} (grouped {args.folds}-fold cross-validation)")
