@@ -199,10 +199,12 @@ def _layout_title(doc: Document, rules: _Rules) -> str | None:
     if rules.genre_only.match(title.lower()):
         # The subject is the largest run printed after the genre word that is not one
         # itself ("SAMRÅDSREDOGÖRELSE" / "Detaljplan för ..." / "GRANSKNINGSHANDLING").
-        after = doc.lines.index(best[-1])
+        # Runs are in reading order, so "after" is a higher run number.
         for k in order[1:]:
+            if k < order[0]:
+                continue
             subject = _join([flat(ln.text) for ln in runs[k]])
-            if doc.lines.index(runs[k][0]) > after and not rules.genre_only.match(subject.lower()):
+            if not rules.genre_only.match(subject.lower()):
                 title = f"{_sentence_case(title)} – {subject}"
                 break
     return _sentence_case(title)
