@@ -33,9 +33,13 @@ from nlp_motioner.topics.features import CapFeatures
 from nlp_motioner.topics.inputs import CapInput
 from nlp_motioner.topics.scorer import (
     ADVICE,
+    COMMITTEE_WEIGHT,
+    DECISION_WEIGHT,
     FORMAT_VERSION,
+    LEXICON_WEIGHT,
     MODEL_JSON,
     MODEL_NPZ,
+    TITLE_WEIGHT,
     read_cap_files,
 )
 
@@ -59,10 +63,10 @@ class CapClassifier(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         C: float = 0.5,
-        title_weight: float = 1.0,
-        decision_weight: float = 0.6,
-        committee_weight: float = 0.5,
-        lexicon_weight: float = 1.0,
+        title_weight: float = TITLE_WEIGHT,
+        decision_weight: float = DECISION_WEIGHT,
+        committee_weight: float = COMMITTEE_WEIGHT,
+        lexicon_weight: float = LEXICON_WEIGHT,
         min_df: int = 2,
         cv: int = 5,
         target_precision: float = 0.9,

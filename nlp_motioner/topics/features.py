@@ -37,6 +37,14 @@ from nlp_motioner.topics.lexicon import (
     default_lexicon,
     lexicon_text,
 )
+from nlp_motioner.topics.scorer import (
+    BODY_CHARS,
+    COMMITTEE_WEIGHT,
+    DECISION_WEIGHT,
+    LEXICON_WEIGHT,
+    NGRAM_RANGE,
+    TITLE_WEIGHT,
+)
 
 __all__ = ["CapFeatures", "LexiconMatcher", "committee_tokens", "default_lexicon"]
 
@@ -46,13 +54,13 @@ class CapFeatures(TransformerMixin, BaseEstimator):
 
     def __init__(
         self,
-        title_weight: float = 1.0,
-        decision_weight: float = 0.6,
-        committee_weight: float = 0.5,
-        lexicon_weight: float = 1.0,
-        ngram_range: tuple[int, int] = (2, 5),
+        title_weight: float = TITLE_WEIGHT,
+        decision_weight: float = DECISION_WEIGHT,
+        committee_weight: float = COMMITTEE_WEIGHT,
+        lexicon_weight: float = LEXICON_WEIGHT,
+        ngram_range: tuple[int, int] = NGRAM_RANGE,
         min_df: int = 2,
-        body_chars: int = 1000,
+        body_chars: int = BODY_CHARS,
         lexicon: dict[str, list[str]] | None = None,
     ) -> None:
         self.title_weight = title_weight

@@ -93,6 +93,16 @@ def read_cap_files(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], dict
     return meta, arrays
 
 
+# Defaults of the feature blocks, one place for the classifier, its feature transformer
+# and this scorer (a saved model carries its own values in `params`).
+TITLE_WEIGHT = 1.0
+DECISION_WEIGHT = 0.6
+COMMITTEE_WEIGHT = 0.5
+LEXICON_WEIGHT = 1.0
+NGRAM_RANGE = (2, 5)
+BODY_CHARS = 1000
+
+
 def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     """Character n-grams inside word boundaries, cut as scikit-learn's `char_wb` analyzer
     cuts them (lower-cased; a word shorter than n gives one padded n-gram)."""
@@ -125,10 +135,10 @@ class CapScorer:
         coef = np.asarray(arrays["coef"], dtype=np.float32).astype(np.float64)
         n = len(self._vocab)
         weights = {
-            "title": float(params.get("title_weight", 1.0)),
-            "decision": float(params.get("decision_weight", 0.6)),
-            "committee": float(params.get("committee_weight", 0.5)),
-            "lexicon": float(params.get("lexicon_weight", 1.0)),
+            "title": float(params.get("title_weight", TITLE_WEIGHT)),
+            "decision": float(params.get("decision_weight", DECISION_WEIGHT)),
+            "committee": float(params.get("committee_weight", COMMITTEE_WEIGHT)),
+            "lexicon": float(params.get("lexicon_weight", LEXICON_WEIGHT)),
         }
         rules = meta["committee_rules"]
         keys = sorted(f"{g}_{k}" for g, table in rules.items() for k in table)
@@ -146,8 +156,8 @@ class CapScorer:
             (coef[:, 2 * n + len(keys) :] * weights["lexicon"]).T
         )
         self._intercept = np.asarray(arrays["intercept"], dtype=np.float32).astype(np.float64)
-        self._ngrams = tuple(params.get("ngram_range", (2, 5)))
-        self._body_chars = int(params.get("body_chars", 1000))
+        self._ngrams = tuple(params.get("ngram_range", NGRAM_RANGE))
+        self._body_chars = int(params.get("body_chars", BODY_CHARS))
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str]) -> CapScorer:
