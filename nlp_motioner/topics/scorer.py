@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,8 @@ MODEL_JSON = "cap.json"
 MODEL_NPZ = "cap.npz"
 ADVICE = "`make models` rebuilds the shipped CAP model"
 _SPACES = re.compile(r"\s\s+")
+# Distinct words whose n-gram rows a scorer keeps (a few MiB at most).
+_WORD_CACHE_SIZE = 100_000
 
 
 def _string_lists(value: Any) -> bool:
@@ -158,6 +161,10 @@ class CapScorer:
         self._intercept = np.asarray(arrays["intercept"], dtype=np.float32).astype(np.float64)
         self._ngrams = tuple(params.get("ngram_range", NGRAM_RANGE))
         self._body_chars = int(params.get("body_chars", BODY_CHARS))
+        # word -> the vocabulary rows of its n-grams. Cutting n-grams one slice at a time
+        # was most of the topics stage; the words of administrative text repeat within a
+        # document and across a batch, so each is cut once per worker.
+        self._word_rows: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str]) -> CapScorer:
@@ -172,17 +179,31 @@ class CapScorer:
         """(feature rows, l2-normalised sublinear tf-idf values) of a text's n-grams."""
         import numpy as np
 
-        vocab = self._vocab
-        counts: dict[int, int] = {}
-        for gram in char_wb_ngrams(text, *self._ngrams):
-            i = vocab.get(gram)
-            if i is not None:
-                counts[i] = counts.get(i, 0) + 1
+        counts = Counter(self._rows(text))
         idx = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
         vals = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
         vals *= self._idf[idx]
         norm = float(np.sqrt(vals @ vals)) if len(vals) else 0.0
         return idx, (vals / norm if norm > 0 else vals)
+
+    def _rows(self, text: str) -> list[int]:
+        """The vocabulary row of every n-gram of `text` that is in the vocabulary, with
+        repeats: the n-grams `char_wb_ngrams` cuts, looked up one word at a time."""
+        cache = self._word_rows
+        if len(cache) > _WORD_CACHE_SIZE:
+            cache.clear()  # a bound on memory in a long-lived worker
+        rows: list[int] = []
+        # `str.split()` and the analyzer's `\s` agree on what is white space, so splitting
+        # the lower-cased text gives the words `char_wb_ngrams` pads.
+        for word in text.lower().split():
+            found = cache.get(word)
+            if found is None:
+                vocab = self._vocab
+                found = cache[word] = tuple(
+                    vocab[g] for g in char_wb_ngrams(word, *self._ngrams) if g in vocab
+                )
+            rows.extend(found)
+        return rows
 
     def decision_function(self, X: list[dict[str, Any]]) -> np.ndarray:
         import numpy as np

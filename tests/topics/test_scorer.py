@@ -64,6 +64,35 @@ def test_the_scorer_gives_the_classifiers_probabilities():
     assert scorer.predict_topic(UNITS) == classifier.predict_topic(UNITS)
 
 
+def test_the_word_cache_changes_no_probability():
+    """The scorer cuts each word's n-grams once and keeps them; a second pass over the same
+    units (every word cached), and words split by unusual white space (no-break space,
+    tabs, form feed, U+2003), must give the classifier's probabilities all the same."""
+    odd = [
+        {**UNITS[0], "title": "VA-taxa\u00a02028\tför\x0cLerum"},
+        {**UNITS[5], "decision": "Motionen\u2003avslås.\n\nMotionen  avslås."},
+    ]
+    units = UNITS + odd
+    classifier = CapClassifier.load(default_model_dir())
+    scorer = load_cap_model()
+    want = classifier.predict_proba(units)
+    first = scorer.predict_proba(units)
+    second = scorer.predict_proba(units)
+    assert np.allclose(first, want, atol=1e-4)
+    assert np.array_equal(first, second)
+    # Feature by feature: each n-gram counted as often as scikit-learn's analyzer cuts it.
+    from collections import Counter
+
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    analyzer = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
+    vocab = scorer._vocab
+    for unit in units:
+        for text in (unit["title"], unit["decision"]):
+            want_rows = Counter(vocab[g] for g in analyzer(text) if g in vocab)
+            assert Counter(scorer._rows(text)) == want_rows, text
+
+
 def test_tagging_never_imports_scikit_learn(corpus):
     seed = corpus / "seeds" / "001_57ee7757e7276fbf.txt"
     code = (
