@@ -156,20 +156,21 @@ def _layout_heading(ln: Line, body: float, continuation: bool = False, named: bo
     """Whether a line's font makes it a heading; a `continuation` line (the wrapped rest of
     the heading above it) may start in lower case: "... för gående" / "och cyklister". A line
     the vocabulary `named` ("Ärende: Ansökan om bygglov") is not read as a field."""
+    # The font first: most lines are body text, and this test needs no pattern.
+    if not (
+        ln.heading_level
+        or (body and ln.size >= body + 1.5)
+        or (ln.bold and (not body or ln.size >= body - 0.5))
+    ):
+        return False
     text = ln.text.strip()
     if not text or len(text) > _MAX_HEADING_CHARS or _BULLET.match(text):
         return False
     if not (continuation or _STARTS_OK.match(text)) or _SENTENCE_END.search(text):
         return False
-    if not named and (
+    return named or not (
         _FIELD.match(text) or (text.endswith(":") and len(text.split()) >= _LEAD_IN_MIN_WORDS)
-    ):
-        return False
-    if ln.heading_level:
-        return True
-    if body and ln.size >= body + 1.5:
-        return True
-    return ln.bold and (not body or ln.size >= body - 0.5)
+    )
 
 
 def find_headings(doc: Document, profile: Profile | None = None) -> list[Heading]:
@@ -200,7 +201,7 @@ def find_headings(doc: Document, profile: Profile | None = None) -> list[Heading
             )
         )
         accept = ln.heading_level > 0 or (kind and (exact or layout or standalone)) or layout
-        if not ln.heading_level and (ITEM_HEAD.match(text) or RIKSDAG_HEAD.match(text)):
+        if accept and not ln.heading_level and (ITEM_HEAD.match(text) or RIKSDAG_HEAD.match(text)):
             accept = False  # § lines open items; the item parser owns them
         if not accept:
             i += 1
