@@ -419,7 +419,7 @@ def test_a_disk_that_fills_up_is_one_line_for_index_and_export(tmp_path, corpus)
 def test_interrupted_index_keeps_what_it_stored(tmp_path, corpus):
     seeds = sorted(str(p) for p in (corpus / "seeds").glob("*.txt"))
     copies = tmp_path / "arkiv"
-    for i in range(60):
+    for i in range(600):
         for s in seeds:
             (copies / str(i)).mkdir(parents=True, exist_ok=True)
             os.symlink(s, copies / str(i) / Path(s).name)
@@ -430,7 +430,11 @@ def test_interrupted_index_keeps_what_it_stored(tmp_path, corpus):
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(6)
+    # Interrupt once the first documents are stored (not after a fixed time, which a
+    # faster build outruns): the run must be part-way.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and _stored(db) == 0:
+        time.sleep(0.2)
     assert proc.poll() is None, "finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -442,6 +446,20 @@ def test_interrupted_index_keeps_what_it_stored(tmp_path, corpus):
         assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] > 0
     finally:
         conn.close()
+
+
+def _stored(db: Path) -> int:
+    """Documents a running `index` has committed so far (0 while it has none)."""
+    if not db.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0  # the schema is not written yet, or the writer holds a lock
 
 
 @pytest.mark.parametrize("damage", [b"", b"not an npz", b"PK\x03\x04junk"])
