@@ -56,6 +56,9 @@ _VIEW = str.maketrans(
     }
 )
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+# A text without one of these digits cannot hold a number (the view maps only full-width
+# digits to ASCII ones): such texts, most strings of a record, skip the search.
+_ANY_DIGIT = re.compile("[0-9\uff10-\uff19]")
 
 # Century (optional), YYMMDD, a separator, four digits. '+' marks a person aged 100 or
 # more. The separator may be nothing, a dash or '+', one or two spaces, a line break, or a
@@ -178,7 +181,7 @@ def find_personnummer(text: str) -> list[IdNumber]:
 
 def mask(text: str) -> str:
     """`text` with every identity number replaced by "[personnummer]" or "[samordningsnummer]"."""
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or not _ANY_DIGIT.search(text):
         return text
     hits = find_personnummer(text)
     if not hits:

@@ -129,19 +129,19 @@ class Document:
             rec["sections"] = []
             rec["items"] = []
             return rec
-        rec.update(asdict(self.tags or Tags()))
+        rec.update(_flat_dict(self.tags or Tags()))
         rec["page_count"] = self.page_count
         rec["profile"] = self.metadata.get("profile")
-        rec["sections"] = [asdict(s) for s in self.sections]
+        rec["sections"] = [_flat_dict(s) for s in self.sections]
         rec["items"] = [
             {
                 "paragraph": it.paragraph,
                 "sub": it.sub,
-                **asdict(it.tags or Tags(title=it.title, diarienummer=list(it.diarienummer))),
+                **_flat_dict(it.tags or Tags(title=it.title, diarienummer=list(it.diarienummer))),
                 "page": it.page,
                 "start": it.start,
                 "end": it.end,
-                "sections": [asdict(s) for s in it.sections],
+                "sections": [_flat_dict(s) for s in it.sections],
             }
             for it in self.items
         ]
@@ -163,6 +163,23 @@ class Document:
     @classmethod
     def from_json(cls, text: str) -> Document:
         return cls.from_dict(json.loads(text))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _flat_dict(obj: Any) -> dict[str, Any]:
+    """`asdict` of a dataclass whose fields hold scalars and lists of scalars (Tags,
+    Section): the same dict, lists copied, without asdict's recursive deep copy, which
+    was most of the cost of a tag record."""
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    out = {}
+    for name in names:
+        value = getattr(obj, name)
+        out[name] = list(value) if isinstance(value, list) else value
+    return out
 
 
 def _empty(name: str) -> Any:
