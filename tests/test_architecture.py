@@ -27,6 +27,7 @@ FOUNDATION = {
     "nlp",
     "modelfile",
     "textmodel",  # the TF-IDF + LSA model search and themes share
+    "casefold",  # case-insensitive literal search without IGNORECASE
 }
 
 # read -> structure -> tag -> record -> store -> analyse. A stage may import the

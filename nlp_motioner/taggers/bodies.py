@@ -12,6 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from nlp_motioner.casefold import FoldedPattern
 from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.record import Document, Section
 from nlp_motioner.taggers._text import flat, mask_spans, spans_of
@@ -31,7 +32,10 @@ class _Rules:
     list_stop: list[re.Pattern[str]]
     list_skip: list[re.Pattern[str]]
     self_referral: list[re.Pattern[str]]
-    list_hint: re.Pattern[str]
+    list_hint: FoldedPattern
+    # The hint words with any white space between their words: a list heading's line
+    # holds one once flattened, so only the lines these touch are tried as headings.
+    line_hint: FoldedPattern
 
 
 def _compile_trigger(pattern: str) -> tuple[bool, re.Pattern[str]]:
@@ -72,7 +76,8 @@ def _build(profile: Profile) -> _Rules:
         [re.compile(p, re.IGNORECASE) for p in lex["list_stops"]],
         [re.compile(p, re.IGNORECASE) for p in lex["list_skip"]],
         [re.compile(p, re.IGNORECASE) for p in lex["self_referral"]],
-        re.compile("|".join(lex["list_hint"]), re.IGNORECASE),
+        FoldedPattern("|".join(lex["list_hint"])),
+        FoldedPattern("|".join(h.replace(" ", r"\s+") for h in lex["list_hint"])),
     )
 
 
@@ -165,22 +170,18 @@ def _own_organ(doc: Document, rules: _Rules) -> str | None:
 
 # Only sentences with one of these words can hold a referral; the trigger patterns
 # (which scan backwards for a subject) run on those alone, which keeps tagging fast.
-# Matched on the lower-cased text without IGNORECASE: all branches then start with a
-# literal, so the engine skips ahead in C (7x faster over the dev corpus than the
-# case-folding pattern with a leading \b, which tried every position). The word start
-# of "fick"/"fått" is checked by hand (`_cue_starts`).
-_CUE = re.compile(
+# Searched on the lower-cased text (see nlp_motioner.casefold): every branch then starts
+# with a literal the engine skips to, 7x faster over the dev corpus than a case-folding
+# pattern with a leading \b, which tried every position. The word start of "fick" and
+# "fått" is checked by hand (`_word_start`).
+_CUE = FoldedPattern(
     r"fick\b|fått\b|behandlat|yttrande|remiss|remitter|överlämnat|gemensamt|styrk|motionen"
 )
-_CUE_FOLDING = re.compile(_CUE.pattern, re.IGNORECASE)
 
 
 def _cue_starts(text: str) -> list[int]:
     """Where a cue word starts in `text` (case-insensitive), in order."""
-    low = text.lower()
-    if len(low) != len(text):  # a character that lower-cases to two: offsets would move
-        return [m.start() for m in _CUE_FOLDING.finditer(text) if _word_start(text, m.start())]
-    return [m.start() for m in _CUE.finditer(low) if _word_start(low, m.start())]
+    return [m.start() for m in _CUE.finditer(text) if _word_start(text, m.start())]
 
 
 def _word_start(text: str, at: int) -> bool:
@@ -312,13 +313,22 @@ def _from_lists(text: str, rules: _Rules) -> list[tuple[int, str]]:
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
     seen: set[str] = set()
+    # Every list heading holds a hint word (the lexicon says so), so only the lines a hint
+    # touches are tried; trying each line of every document was most of this scan.
+    candidates: set[int] = set()
+    for m in rules.line_hint.finditer(text):
+        first = bisect.bisect_right(starts, m.start()) - 1
+        last = bisect.bisect_right(starts, m.end() - 1) - 1
+        candidates.update(range(first, last + 1))
     i = 0
-    while i < len(lines):
-        line = flat(lines[i])
-        i += 1
+    for at in sorted(candidates):
+        if at < i:
+            continue  # inside the list read last
+        line = flat(lines[at])
+        i = at + 1
         if not (line and rules.list_head.search(line)):
             continue
-        heading_at = starts[i - 1]
+        heading_at = starts[at]
         # Under "Remissinstanser" every line is a body; under a heading such as "Inkomna
         # yttranden" only lines that read as a body's name.
         pure = bool(_PURE_LIST.search(line))

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from nlp_motioner._data import load_toml
+from nlp_motioner.casefold import FoldedPattern
 
 __all__ = ["CapInput", "clean_title", "case_input", "document_inputs", "find_committee"]
 
@@ -36,22 +37,12 @@ _BODY = re.compile(
 _NEXT_WORD = re.compile(r"\s+([\wåäö]+)")
 # A name is made of word characters, hyphens and white space only, and holds one of these
 # words: the stretches between other characters that hold none can be skipped.
-_BODY_WORD = re.compile(r"nämnd|styrelse|fullmäktige", re.I)
-_BODY_WORD_LOWER = re.compile(r"nämnd|styrelse|fullmäktige")
+_BODY_WORD = FoldedPattern(r"nämnd|styrelse|fullmäktige")
 _NOT_IN_NAME = re.compile(r"[^\w\s-]")
 
 
 def _in_name(ch: str) -> bool:
     return ch.isalnum() or ch == "_" or ch.isspace() or ch == "-"
-
-
-def _body_words(text: str) -> list[int]:
-    """Where a body word starts, case-insensitively (found on the lower-cased text, which
-    is faster, unless lower-casing would move offsets or hide a long s, "ſ")."""
-    low = text.lower()
-    if len(low) != len(text) or "ſ" in text:
-        return [m.start() for m in _BODY_WORD.finditer(text)]
-    return [m.start() for m in _BODY_WORD_LOWER.finditer(low)]
 
 
 def _body_matches(text: str) -> list[re.Match[str]]:
@@ -65,7 +56,7 @@ def _body_matches(text: str) -> list[re.Match[str]]:
     """
     out: list[re.Match[str]] = []
     done = 0  # the end of the last stretch searched
-    for at in _body_words(text):
+    for at in (m.start() for m in _BODY_WORD.finditer(text)):
         if at < done:
             continue
         lo = at

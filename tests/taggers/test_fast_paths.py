@@ -17,6 +17,10 @@ REFERENCE = re.compile(
     re.IGNORECASE,
 )
 PIECES = [
+    "fıck",
+    "ſtyrk",
+    "remıss",
+    "FİCK",
     "Fick",
     "fick",
     "FÅTT",
