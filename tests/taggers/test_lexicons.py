@@ -261,3 +261,11 @@ def test_tjansteskrivelse_cue_needs_a_proposal():
 def test_every_lexicon_file_loads():
     for name in ("parties", "outcomes", "bodies", "doctypes"):
         assert load_toml(f"taggers/lexicons/{name}.toml")
+
+
+def test_every_list_heading_holds_a_hint_word():
+    # Referral lists are looked for only on lines that hold a hint word, so a heading
+    # without one would never be tried (see list_hint in bodies.toml).
+    lex = load_toml("taggers/lexicons/bodies.toml")
+    for pattern in lex["list_headings"]:
+        assert any(hint in pattern for hint in lex["list_hint"]), pattern
