@@ -11,6 +11,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,13 @@ def default_model_dir() -> Path:
     env = os.environ.get("MOTIONER_CAP_MODEL")
     if env:
         return Path(env)
+    return _shipped_model_dir()
+
+
+@lru_cache(maxsize=1)
+def _shipped_model_dir() -> Path:
+    # Resolved once: resolving walks the path with a system call per part, and every
+    # document asks for the model.
     return Path(__file__).resolve().parents[2] / "models" / "cap"
 
 

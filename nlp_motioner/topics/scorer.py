@@ -165,6 +165,7 @@ class CapScorer:
         # was most of the topics stage; the words of administrative text repeat within a
         # document and across a batch, so each is cut once per worker.
         self._word_rows: dict[str, tuple[int, ...]] = {}
+        self._committee_cache: dict[str, list[str]] = {}
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str]) -> CapScorer:
@@ -205,6 +206,13 @@ class CapScorer:
             rows.extend(found)
         return rows
 
+    def _committee_keys(self, name: str) -> list[str]:
+        # A batch names the same few bodies over and over: each is read once.
+        found = self._committee_cache.get(name)
+        if found is None:
+            found = self._committee_cache[name] = committee_tokens(name, self._committee_rules)
+        return found
+
     def decision_function(self, X: list[dict[str, Any]]) -> np.ndarray:
         import numpy as np
 
@@ -217,11 +225,7 @@ class CapScorer:
                 idx, vals = self._tfidf(text)
                 if len(idx):
                     out[r] += vals @ weights[idx]
-            keys = {
-                k
-                for name in committees_of(x)
-                for k in committee_tokens(name, self._committee_rules)
-            }
+            keys = {k for name in committees_of(x) for k in self._committee_keys(name)}
             cols = [self._committee_index[k] for k in keys if k in self._committee_index]
             if cols:
                 out[r] += self._w_committee[cols].sum(axis=0) / math.sqrt(len(cols))
