@@ -30,6 +30,8 @@ def lower_same_offsets(text: str) -> str | None:
     return low
 
 
+_GROUP_SYNTAX = re.compile(r"\(\?P[<=]")
+
 # The last text lowered and its lower case: a document is searched by several patterns.
 _LAST: list[str | None] = [None, None]
 
@@ -47,7 +49,10 @@ class FoldedPattern:
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
         self.folding = re.compile(pattern, flags | re.IGNORECASE)
-        self.lower = re.compile(pattern, flags) if pattern == pattern.lower() else None
+        # A capital (other than in a group's "(?P" syntax) may be an escape such as \S,
+        # which lower-casing would change: such a pattern always folds.
+        plain = _GROUP_SYNTAX.sub("", pattern)
+        self.lower = re.compile(pattern, flags) if plain == plain.lower() else None
 
     def _target(self, text: str) -> tuple[re.Pattern[str], str]:
         if self.lower is not None:

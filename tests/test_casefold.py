@@ -16,6 +16,8 @@ PATTERNS = [
     r"fick\b|fått\b|behandlat",
     r"\bdnr\b[ :]*\w+",
     r"[a-zåäö]+ska\s+nämnden",
+    r"(?P<list>[^.;:]{3,40}?) fick (?:motionen|ärendet) för (?P<why>beredning|yttrande)",
+    r"^yttrande över (?:motionen|ärendet) från (?P<list>[^.;:]{3,20})",
 ]
 PIECES = [
     "Nämnd",
@@ -55,13 +57,16 @@ PIECES = [
 
 @pytest.mark.parametrize("pattern", PATTERNS)
 def test_folded_search_finds_what_ignorecase_finds(pattern):
-    folding = re.compile(pattern, re.IGNORECASE)
-    folded = FoldedPattern(pattern)
+    folding = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    folded = FoldedPattern(pattern, re.MULTILINE)
+    assert folded.lower is not None  # every pattern here runs on the lowered text
     rng = random.Random(pattern)
     for _ in range(4000):
         text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12)))
         want = [m.span() for m in folding.finditer(text)]
         assert [m.span() for m in folded.finditer(text)] == want, repr(text)
+        groups = [m.regs for m in folding.finditer(text)]
+        assert [m.regs for m in folded.finditer(text)] == groups, repr(text)
         got = folded.search(text)
         assert (got.span() if got else None) == (want[0] if want else None)
 

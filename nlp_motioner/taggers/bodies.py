@@ -27,7 +27,7 @@ _SUBJECT_FIRST = "(?P<list>[^.;:]{3,80}?) "
 class _Rules:
     body: re.Pattern[str]
     routine: frozenset[str]
-    triggers: list[tuple[bool, re.Pattern[str]]]
+    triggers: list[tuple[bool, FoldedPattern]]
     list_head: re.Pattern[str]  # one alternation of the list headings
     list_stop: list[re.Pattern[str]]
     list_skip: list[re.Pattern[str]]
@@ -38,12 +38,14 @@ class _Rules:
     line_hint: FoldedPattern
 
 
-def _compile_trigger(pattern: str) -> tuple[bool, re.Pattern[str]]:
+def _compile_trigger(pattern: str) -> tuple[bool, FoldedPattern]:
     """(subject_first, regex). "X fick motionen ..." patterns are searched from the verb
-    and the subject read backwards, which keeps the scan linear in the text length."""
+    and the subject read backwards, which keeps the scan linear in the text length.
+    Case-insensitive, on the lower-cased sentence where that finds the same (so a match's
+    text is taken from the sentence by its offsets)."""
     if pattern.startswith(_SUBJECT_FIRST):
-        return True, re.compile(pattern[len(_SUBJECT_FIRST) :], re.IGNORECASE | re.MULTILINE)
-    return False, re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+        return True, FoldedPattern(pattern[len(_SUBJECT_FIRST) :], re.MULTILINE)
+    return False, FoldedPattern(pattern, re.MULTILINE)
 
 
 def _build(profile: Profile) -> _Rules:
@@ -257,7 +259,7 @@ def _scan(text: str, rules: _Rules, profile: Profile | None) -> list[tuple[int, 
                     before = re.split(r"[.;:]", sent[max(0, m.start() - 81) : m.start()])[-1]
                     names = split_bodies(before, profile)[-1:]
                 else:
-                    names = split_bodies(m.group("list"), profile)
+                    names = split_bodies(sent[m.start("list") : m.end("list")], profile)
                 hits.extend((start, name) for name in names)
     hits.sort(key=lambda hit: hit[0])
     _LAST_SCAN[:] = [text, rules, hits]
