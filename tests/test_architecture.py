@@ -48,6 +48,7 @@ RANK = {
     "indexer": 9,  # files -> records -> the corpus database, and the search model refitted
     "cli": 10,
     "<package>": 10,  # nlp_motioner/__init__.py: the public face
+    "launch": 11,  # the console script: starts a batch's workers, then runs the CLI
 }
 
 

@@ -15,21 +15,36 @@ the per-file function (that is, in the worker), never in the parent.
 
 from __future__ import annotations
 
-from nlp_motioner.batch.pool import (
-    DEFAULT_MAX_MEMORY_MB,
-    DEFAULT_TIMEOUT,
-    WorkerPool,
-    WorkerStartError,
-    run,
-)
-from nlp_motioner.batch.tasks import Task, task_path
-from nlp_motioner.batch.walk import (
-    IGNORE_FILE,
-    WalkStats,
-    is_not_document,
-    iter_files,
-    read_path_list,
-)
+from typing import Any
+
+# Names and the module that holds each, imported on first use: a worker process imports
+# this package for its child side only, and the launcher for `batch.spawn`; neither needs
+# the pool, the directory walk or multiprocessing.
+_EXPORTS = {
+    "DEFAULT_MAX_MEMORY_MB": "pool",
+    "DEFAULT_TIMEOUT": "pool",
+    "WorkerPool": "pool",
+    "WorkerStartError": "pool",
+    "run": "pool",
+    "Task": "tasks",
+    "task_path": "tasks",
+    "IGNORE_FILE": "walk",
+    "WalkStats": "walk",
+    "is_not_document": "walk",
+    "iter_files": "walk",
+    "read_path_list": "walk",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 def run_dask(*args, **kwargs):  # noqa: ANN002, ANN003 - the signature lives in batch.dask

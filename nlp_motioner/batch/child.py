@@ -15,8 +15,11 @@ from nlp_motioner.batch.tasks import call, error_doc, one_line, process_file, ta
 __all__ = ["worker_main"]
 
 
-def worker_main(read_fd: int, write_fd: int) -> None:
-    """The child side: receive (fn, post, options), then (index, path) until an empty message."""
+def worker_main(read_fd: int, write_fd: int, *, preload: bool = False) -> None:
+    """The child side: receive (fn, post, options), then (index, path) until an empty message.
+
+    With `preload` (a worker started before its parent knew the command's options) the
+    pipeline is imported before the setup is read."""
     import logging
     import signal
     import warnings
@@ -29,7 +32,13 @@ def worker_main(read_fd: int, write_fd: int) -> None:
     logging.disable(logging.WARNING)
     recv = Connection(read_fd, writable=False)
     send = Connection(write_fd, readable=False)
-    fn, post, options, max_memory_mb = pickle.loads(recv.recv_bytes())
+    if preload:
+        import nlp_motioner.pipeline  # noqa: F401
+    try:
+        setup = recv.recv_bytes()
+    except (EOFError, OSError):
+        return  # started early and never taken: the parent is gone or did not need it
+    fn, post, options, max_memory_mb = pickle.loads(setup)
     if max_memory_mb:
         _cap_memory(max_memory_mb)
     if getattr(fn, "func", fn) is process_file:

@@ -17,13 +17,13 @@ import heapq
 import os
 import pickle
 import subprocess
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from nlp_motioner.batch.spawn import spawn_worker, take_started
 from nlp_motioner.batch.tasks import Task, call, error_doc, file_size, process_file, task_path
 from nlp_motioner.record import Document
 
@@ -103,29 +103,8 @@ class _Worker:
     """One child process with a pipe each way; it runs one file at a time."""
 
     def __init__(self, setup: bytes) -> None:
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        env = dict(os.environ)
-        # The child must import what the parent can (a source checkout, a test module).
-        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
-        try:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "nlp_motioner.batch._worker",
-                    str(to_child_r),
-                    str(from_child_w),
-                ],
-                pass_fds=(to_child_r, from_child_w),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                env=env,
-                close_fds=True,
-            )
-        finally:
-            os.close(to_child_r)
-            os.close(from_child_w)
+        # A worker the launcher started early (see batch.spawn), else a new one.
+        self.proc, to_child_w, from_child_r = take_started() or spawn_worker()
         self.send_conn = Connection(to_child_w, readable=False)
         self.recv_conn = Connection(from_child_r, writable=False)
         self.send_conn.send_bytes(setup)
