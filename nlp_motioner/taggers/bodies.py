@@ -31,7 +31,7 @@ class _Rules:
     list_head: re.Pattern[str]  # one alternation of the list headings
     list_stop: list[re.Pattern[str]]
     list_skip: list[re.Pattern[str]]
-    self_referral: list[re.Pattern[str]]
+    self_referral: list[FoldedPattern]
     list_hint: FoldedPattern
     # The hint words with any white space between their words: a list heading's line
     # holds one once flattened, so only the lines these touch are tried as headings.
@@ -77,7 +77,7 @@ def _build(profile: Profile) -> _Rules:
         re.compile("|".join(f"(?:{p})" for p in lex["list_headings"]), re.IGNORECASE),
         [re.compile(p, re.IGNORECASE) for p in lex["list_stops"]],
         [re.compile(p, re.IGNORECASE) for p in lex["list_skip"]],
-        [re.compile(p, re.IGNORECASE) for p in lex["self_referral"]],
+        [FoldedPattern(p) for p in lex["self_referral"]],
         FoldedPattern("|".join(lex["list_hint"])),
         FoldedPattern("|".join(h.replace(" ", r"\s+") for h in lex["list_hint"])),
     )

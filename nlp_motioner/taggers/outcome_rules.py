@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp_motioner.casefold import FoldedPattern
 from nlp_motioner.profile import Profile, default_profile
 from nlp_motioner.taggers._text import flat, sentences
 
@@ -37,8 +38,8 @@ _CLAUSE_START = re.compile(r"[.;:!?]|\b(?:och|samt|men)\b", re.IGNORECASE)
 
 @dataclass
 class OutcomeRules:
-    specific: list[tuple[str, list[re.Pattern[str]]]]
-    generic: list[tuple[str, list[re.Pattern[str]]]]
+    specific: list[tuple[str, list[FoldedPattern]]]
+    generic: list[tuple[str, list[FoldedPattern]]]
     negation: re.Pattern[str]
     reason: re.Pattern[str]
     to_higher: re.Pattern[str]  # names a proposal to a higher body, in a heading or a line
@@ -56,7 +57,9 @@ def _build(profile: Profile) -> OutcomeRules:
     lex = profile.table("outcomes")
     specific, generic = [], []
     for rule in lex["rule"]:
-        compiled = (rule["outcome"], [re.compile(p, re.IGNORECASE) for p in rule["patterns"]])
+        # Searched on the lower-cased window where that finds the same (casefold): dozens
+        # of patterns run over the first sentence and the head of every decision.
+        compiled = (rule["outcome"], [FoldedPattern(p) for p in rule["patterns"]])
         (generic if rule.get("generic") else specific).append(compiled)
     stage = lex["stage"]
 
