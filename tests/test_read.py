@@ -139,3 +139,26 @@ def test_directory_walk_honours_motionerignore(tmp_path: Path):
     assert names() == ["NOTES.md", "gold.txt", "motion.txt"]
     (tmp_path / ".motionerignore").write_text("# not documents\nlabels/\n*.md\n")
     assert names() == ["motion.txt"]
+
+
+def test_clean_removes_invisible_characters_before_composing():
+    """`clean` as its docstring states it: delete the invisible characters, compose NFC,
+    then drop C0 controls; checked against str.translate on generated strings."""
+    import random
+    import re
+    import unicodedata
+
+    from nlp_motioner.readers.text import INVISIBLE, clean
+
+    table = dict.fromkeys(map(ord, INVISIBLE))
+    control = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+    def rule(text: str) -> str:
+        return control.sub("", unicodedata.normalize("NFC", text.translate(table)))
+
+    pieces = [*INVISIBLE, "a", "å", "a\u030a", "\u0301", "\x01", "\x0c", "\t", "\n", "Ö", "ﬁ"]
+    rng = random.Random(95)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert clean(text) == rule(text), repr(text)
+    assert clean("a\u200b\u0301") == "á"  # the zero-width space no longer blocks composing
