@@ -77,6 +77,7 @@ class Profile:
         self._tables = tables
         self.match = match
         self._compiled: dict[str, Any] = {}
+        self._table_digests: dict[str, str] = {}
         digest = json.dumps(tables, sort_keys=True, ensure_ascii=False, default=str)
         self.fingerprint = hashlib.sha1(digest.encode("utf-8")).hexdigest()[:12]
 
@@ -85,10 +86,37 @@ class Profile:
         return self._tables.get(name, {})
 
     def compiled(self, key: str, build: Callable[[Profile], T]) -> T:
-        """`build(self)`, computed once per profile and key (compiled patterns, lookups)."""
-        if key not in self._compiled:
-            self._compiled[key] = build(self)
-        return self._compiled[key]
+        """`build(self)`, computed once per profile and key (compiled patterns, lookups).
+
+        Profiles whose tables read by `build` are equal share one result: an
+        organisation's profile that adds committee names only does not compile the
+        outcome phrases again (every worker paid that once per profile in a batch).
+        """
+        if key in self._compiled:
+            return self._compiled[key]
+        read = _TABLES_READ.get(key)
+        if read is not None:
+            shared = _SHARED.get((key, build, self._digests(read)))
+            if shared is not None:
+                self._compiled[key] = shared
+                return shared
+        recorder = _Recorder(self)
+        value = build(recorder)  # type: ignore[arg-type]
+        if not recorder.other:
+            read = _TABLES_READ[key] = tuple(sorted(recorder.read))
+            _SHARED[(key, build, self._digests(read))] = value
+        self._compiled[key] = value
+        return value
+
+    def _digests(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        out = []
+        for name in names:
+            digest = self._table_digests.get(name)
+            if digest is None:
+                text = json.dumps(self.table(name), sort_keys=True, ensure_ascii=False, default=str)
+                digest = self._table_digests[name] = hashlib.sha1(text.encode("utf-8")).hexdigest()
+            out.append(digest)
+        return tuple(out)
 
     def __repr__(self) -> str:
         return f"Profile({self.name!r})"
@@ -96,6 +124,39 @@ class Profile:
     # Profiles travel to worker processes by name or path and are rebuilt there.
     def __reduce__(self):
         return (load_profile, (self.name,))
+
+
+# Which tables each compiled key's build reads, and results by (key, build, the digests of
+# those tables): shared between profiles within a process.
+_TABLES_READ: dict[str, tuple[str, ...]] = {}
+_SHARED: dict[tuple[Any, ...], Any] = {}
+
+
+class _Recorder:
+    """The profile as a build sees it, noting which tables it reads. A build that asks for
+    anything else (the profile's name, say) is not shared."""
+
+    def __init__(self, profile: Profile) -> None:
+        self._profile = profile
+        self.read: set[str] = set()
+        self.other = False
+
+    def table(self, name: str) -> dict[str, Any]:
+        self.read.add(name)
+        return self._profile.table(name)
+
+    def compiled(self, key: str, build: Callable[[Profile], T]) -> T:
+        value = self._profile.compiled(key, build)
+        nested = _TABLES_READ.get(key)
+        if nested is None:
+            self.other = True  # what the nested build read is not known
+        else:
+            self.read.update(nested)
+        return value
+
+    def __getattr__(self, name: str) -> Any:
+        self.other = True
+        return getattr(self._profile, name)
 
 
 def _merge(base: Any, overlay: Any) -> Any:

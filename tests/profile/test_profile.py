@@ -120,3 +120,27 @@ def test_cli_profile_option(tmp_path, monkeypatch):
     assert '"profile": "' in result.output
     bad = runner.invoke(main, ["tag", str(doc), "--profile", "no-such-profile"])
     assert bad.exit_code == 2 and "unknown profile" in bad.output
+
+
+def test_compiled_rules_are_shared_only_between_equal_tables():
+    from nlp_motioner.profile import Profile
+
+    calls = []
+
+    def build(profile):
+        calls.append(profile)
+        return {"words": list(profile.table("t").get("words", []))}
+
+    a = Profile("a", {"t": {"words": ["x"]}, "u": {"y": 1}}, {})
+    b = Profile("b", {"t": {"words": ["x"]}, "u": {"y": 2}}, {})  # differs in a table not read
+    c = Profile("c", {"t": {"words": ["x", "z"]}}, {})
+    first = a.compiled("test.shared", build)
+    assert b.compiled("test.shared", build) is first
+    assert c.compiled("test.shared", build) == {"words": ["x", "z"]}
+    assert len(calls) == 2
+
+    def by_name(profile):  # a build that reads more than tables is never shared
+        return profile.name
+
+    assert a.compiled("test.named", by_name) == "a"
+    assert b.compiled("test.named", by_name) == "b"
