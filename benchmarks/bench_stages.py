@@ -1,4 +1,4 @@
-"""CPU time per stage (read, structure, tag) over the same files, in one process.
+"""CPU time per stage (read, structure, tag, topics) over the same files, in one process.
 
 CPU time (`time.process_time`) is what the stages cost, whatever else the machine is
 doing, so two versions of the code can be compared on a shared machine: run this
@@ -38,6 +38,7 @@ def main() -> int:
     from nlp_motioner.readers import read_file
     from nlp_motioner.structure import structure
     from nlp_motioner.taggers import tag
+    from nlp_motioner.topics import annotate
 
     files = _files(args.paths)
     if not files:
@@ -47,8 +48,8 @@ def main() -> int:
     pages = sum(d.page_count for d in docs if not d.error)
     for d in docs:
         if not d.error:
-            tag(structure(d))
-    timings: dict[str, list[float]] = {"read": [], "structure": [], "tag": []}
+            annotate(tag(structure(d)))
+    timings: dict[str, list[float]] = {"read": [], "structure": [], "tag": [], "topics": []}
     for _ in range(args.repeat):
         t0 = time.process_time()
         docs = [read_file(f) for f in files]
@@ -61,9 +62,14 @@ def main() -> int:
             if not d.error:
                 tag(d)
         t3 = time.process_time()
+        for d in docs:
+            if not d.error:
+                annotate(d)
+        t4 = time.process_time()
         timings["read"].append(t1 - t0)
         timings["structure"].append(t2 - t1)
         timings["tag"].append(t3 - t2)
+        timings["topics"].append(t4 - t3)
     print(f"code: {os.path.dirname(nlp_motioner.__file__)}")
     print(f"files: {len(files)}  pages: {pages}  repeats: {args.repeat} (median CPU seconds)")
     total = 0.0
