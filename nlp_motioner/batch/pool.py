@@ -32,6 +32,8 @@ __all__ = ["run", "DEFAULT_TIMEOUT", "WorkerPool", "WorkerStartError", "Task"]
 DEFAULT_TIMEOUT = 120.0
 # A worker is replaced after this many files, so slow leaks in C libraries cannot add up.
 MAX_TASKS_PER_WORKER = 500
+# Files handed to a worker at a time: the running one and the next, already in its pipe.
+QUEUE_DEPTH = 2
 # Seconds a new worker may take to import the pipeline before its first file's clock starts.
 STARTUP_TIMEOUT = 300.0
 # Address-space cap per worker process (MiB), so one decompression bomb cannot take the
@@ -100,7 +102,8 @@ class WorkerStartError(RuntimeError):
 
 
 class _Worker:
-    """One child process with a pipe each way; it runs one file at a time."""
+    """One child process with a pipe each way; it runs one file at a time, and holds the
+    next one in its pipe (`QUEUE_DEPTH`), so it never waits for the parent between files."""
 
     def __init__(self, setup: bytes) -> None:
         # A worker the launcher started early (see batch.spawn), else a new one.
@@ -108,8 +111,8 @@ class _Worker:
         self.send_conn = Connection(to_child_w, readable=False)
         self.recv_conn = Connection(from_child_r, writable=False)
         self.send_conn.send_bytes(setup)
-        self.task: tuple[int, Task] | None = None
-        self.started = 0.0
+        self.tasks: deque[tuple[int, Task]] = deque()  # the running file first
+        self.started = 0.0  # when the running file started
         self.done = 0
         self.ready = False  # set when the child has imported everything and said so
 
@@ -117,10 +120,22 @@ class _Worker:
         # Until the child says it is ready, allow for a slow start as well.
         return self.started + (timeout if self.ready else max(timeout, STARTUP_TIMEOUT))
 
+    @property
+    def task(self) -> tuple[int, Task] | None:
+        """The file the child is running (or will run first), None when idle."""
+        return self.tasks[0] if self.tasks else None
+
     def submit(self, index: int, task: Task) -> None:
-        self.task = (index, task)
-        self.started = time.monotonic()
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append((index, task))
         self.send_conn.send_bytes(pickle.dumps((index, task), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def finished_one(self) -> None:
+        """The running file's result came back; the queued one (if any) runs from now."""
+        self.tasks.popleft()
+        self.done += 1
+        self.started = time.monotonic()
 
     def kill(self) -> None:
         try:
@@ -235,21 +250,27 @@ class WorkerPool:
                         break
                     heapq.heappush(pending, (-file_size(task_path(task)), next_index, task))
                     next_index += 1
-                # Hand out work to idle workers, largest file first.
-                for slot, w in enumerate(self._workers):
-                    if w is not None and w.task is not None:
-                        continue
-                    if not queue and not pending:
-                        break
-                    if w is None or w.done >= self.max_tasks:
-                        if w is not None:
-                            w.stop()
-                        w = self._workers[slot] = _Worker(self._setup)
-                    if queue:
-                        index, path = queue.popleft()
-                    else:
-                        _, index, path = heapq.heappop(pending)
-                    w.submit(index, path)
+                # Hand out work, largest file first: to idle workers, then a second file to
+                # each busy one (queued behind its running file).
+                for depth in range(QUEUE_DEPTH):
+                    if depth and len(queue) + len(pending) < len(self._workers):
+                        break  # the last files go to whichever worker is free first
+                    for slot, w in enumerate(self._workers):
+                        if not queue and not pending:
+                            break
+                        if w is not None and len(w.tasks) > depth:
+                            continue
+                        if w is None or (not w.tasks and w.done >= self.max_tasks):
+                            if w is not None:
+                                w.stop()
+                            w = self._workers[slot] = _Worker(self._setup)
+                        elif w.done + len(w.tasks) >= self.max_tasks:
+                            continue  # it is replaced once its files are done
+                        if queue:
+                            index, path = queue.popleft()
+                        else:
+                            _, index, path = heapq.heappop(pending)
+                        w.submit(index, path)
                 busy = [w for w in self._workers if w is not None and w.task is not None]
                 if not busy:
                     # Nothing running means every dispatched result was yielded: done.
@@ -287,22 +308,23 @@ class WorkerPool:
                                     raise WorkerStartError(
                                         f"worker process could not start (exit status {code}); see the message above"
                                     ) from None
-                                queue.appendleft((index, path))
+                                queue.extendleft(reversed(w.tasks))
                                 time.sleep(0.5 * self._start_failures)
                                 continue
                             reason = w.exit_reason()
                             w.close()
                             self._workers[slot] = None
                             finished.append((index, self._fail(path, reason)))
+                            _requeue_rest(w, queue)
                             continue
-                        w.task = None
-                        w.done += 1
+                        w.finished_one()
                         finished.append((got_index, result))
                     elif self.timeout and time.monotonic() >= w.deadline(self.timeout):
                         w.kill()
                         self._workers[slot] = None
                         limit = f"timed out after {self.timeout:g} s (--timeout)"
                         finished.append((index, self._fail(path, limit)))
+                        _requeue_rest(w, queue)
                 if ordered:
                     for index, result in finished:
                         results[index] = result
@@ -319,3 +341,11 @@ class WorkerPool:
         except BaseException:
             self.close()
             raise
+
+
+def _requeue_rest(w: _Worker, queue: deque[tuple[int, Task]]) -> None:
+    """The files queued behind a killed or dead worker's running file go to another
+    worker first; they were never started, so they are not failed."""
+    rest = list(w.tasks)[1:]
+    w.tasks.clear()
+    queue.extendleft(reversed(rest))

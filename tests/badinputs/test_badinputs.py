@@ -174,6 +174,30 @@ def test_timeout_with_a_single_job(tmp_path):
     assert docs[1].error is None
 
 
+@pytest.mark.parametrize(
+    "bad,fn_name,error",
+    [
+        ("stuck.txt", "stuck_in_c", "timed out after 1 s (--timeout)"),
+        ("crash.txt", "crash", "worker process died (SIGSEGV)"),
+    ],
+)
+def test_files_queued_behind_a_lost_worker_are_run_not_failed(tmp_path, bad, fn_name, error):
+    # A worker holds the next file in its pipe while it runs one (batch.pool.QUEUE_DEPTH):
+    # when it is killed or dies, the files behind the bad one go to a new worker.
+    import hostile
+
+    names = [bad, "one.txt", "two.txt", "three.txt", "four.txt"]
+    files = []
+    for name in names:
+        (tmp_path / name).write_text("\n".join(BODY), encoding="utf-8")
+        files.append(str(tmp_path / name))
+    fn = getattr(hostile, fn_name)
+    docs = list(run(files, jobs=1, timeout=1 if "stuck" in bad else 60, fn=fn, do_tag=False))
+    assert [os.path.basename(d.source) for d in docs] == names
+    assert docs[0].error == error
+    assert all(d.error is None for d in docs[1:])
+
+
 def test_a_crashing_worker_is_replaced(tmp_path):
     import hostile
 
