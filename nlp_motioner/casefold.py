@@ -33,13 +33,18 @@ def lower_same_offsets(text: str) -> str | None:
 _GROUP_SYNTAX = re.compile(r"\(\?P[<=]")
 
 # The last text lowered and its lower case: a document is searched by several patterns.
-_LAST: list[str | None] = [None, None]
+# One tuple, replaced whole, so that a thread never pairs one text with another's lower case.
+_LAST: tuple[str | None, str | None] = (None, None)
 
 
 def _lowered(text: str) -> str | None:
-    if _LAST[0] is not text:
-        _LAST[:] = [text, lower_same_offsets(text)]
-    return _LAST[1]
+    global _LAST
+    last = _LAST
+    if last[0] is text:
+        return last[1]
+    low = lower_same_offsets(text)
+    _LAST = (text, low)
+    return low
 
 
 class FoldedPattern:
