@@ -38,7 +38,8 @@ MODEL_JSON = "cap.json"
 MODEL_NPZ = "cap.npz"
 ADVICE = "`make models` rebuilds the shipped CAP model"
 _SPACES = re.compile(r"\s\s+")
-# Distinct words whose n-gram rows a scorer keeps (a few MiB at most).
+# Distinct words whose n-gram rows a scorer keeps (some 30 MiB when full; then it starts
+# over).
 _WORD_CACHE_SIZE = 100_000
 
 
@@ -110,15 +111,21 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     """Character n-grams inside word boundaries, cut as scikit-learn's `char_wb` analyzer
     cuts them (lower-cased; a word shorter than n gives one padded n-gram)."""
     out: list[str] = []
-    extend = out.extend
     for word in _SPACES.sub(" ", text.lower()).split():
-        w = f" {word} "
-        length = len(w)
-        for n in range(low, high + 1):
-            if length <= n:  # the padded word is no longer than n: counted once
-                out.append(w)
-                break
-            extend([w[i : i + n] for i in range(length - n + 1)])
+        out.extend(_word_ngrams(word, low, high))
+    return out
+
+
+def _word_ngrams(word: str, low: int, high: int) -> list[str]:
+    """The n-grams of one lower-cased word, padded with a space on each side."""
+    w = f" {word} "
+    length = len(w)
+    out: list[str] = []
+    for n in range(low, high + 1):
+        if length <= n:  # the padded word is no longer than n: counted once
+            out.append(w)
+            break
+        out.extend([w[i : i + n] for i in range(length - n + 1)])
     return out
 
 
@@ -201,7 +208,7 @@ class CapScorer:
             if found is None:
                 vocab = self._vocab
                 found = cache[word] = tuple(
-                    vocab[g] for g in char_wb_ngrams(word, *self._ngrams) if g in vocab
+                    vocab[g] for g in _word_ngrams(word, *self._ngrams) if g in vocab
                 )
             rows.extend(found)
         return rows
