@@ -187,11 +187,12 @@ def _cue_starts(text: str) -> list[int]:
 
 
 def _word_start(text: str, at: int) -> bool:
-    # Only "fick" and "fått" must start a word; the other cues may end a compound.
-    if text[at] not in "fF" or at == 0:
-        return True
-    before = text[at - 1]
-    return not (before.isalnum() or before == "_")
+    # Only "fick" and "fått" must start a word (the \b the pattern leaves out); the other
+    # cues may end a compound.
+    return text[at] not in "fF" or at == 0 or not _WORD_CHAR.match(text, at - 1)
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n\s*\n|\n(?=\s*[-•·*]\s)")

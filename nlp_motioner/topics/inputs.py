@@ -41,10 +41,6 @@ _BODY_WORD = FoldedPattern(r"nämnd|styrelse|fullmäktige")
 _NOT_IN_NAME = re.compile(r"[^\w\s-]")
 
 
-def _in_name(ch: str) -> bool:
-    return ch.isalnum() or ch == "_" or ch.isspace() or ch == "-"
-
-
 def _body_matches(text: str) -> list[re.Match[str]]:
     """`_BODY.finditer(text)`, searching only the stretches that can hold a match.
 
@@ -60,7 +56,7 @@ def _body_matches(text: str) -> list[re.Match[str]]:
         if at < done:
             continue
         lo = at
-        while lo > done and _in_name(text[lo - 1]):
+        while lo > done and not _NOT_IN_NAME.match(text, lo - 1):
             lo -= 1
         stop = _NOT_IN_NAME.search(text, at)
         hi = stop.start() if stop else len(text)
