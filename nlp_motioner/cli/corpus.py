@@ -71,12 +71,12 @@ def index_command(args: BatchArgs, db: str | None, prune: bool, no_semantic: boo
     """
     from nlp_motioner.batch import WorkerStartError
     from nlp_motioner.cli.documents import collect_inputs, report_error
-    from nlp_motioner.cli.output import printable, safe_streams, sigterm_as_interrupt
+    from nlp_motioner.cli.output import handle_interrupts, printable, safe_streams
     from nlp_motioner.cli.progress import Progress
     from nlp_motioner.indexer import Indexer
 
     safe_streams()
-    sigterm_as_interrupt()
+    handle_interrupts()
     path = db_path(db)
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):

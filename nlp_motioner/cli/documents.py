@@ -20,11 +20,12 @@ from nlp_motioner.cli.output import (
     TableWriter,
     Target,
     echo_err,
+    handle_interrupts,
     interruptible,
     open_output,
     safe_streams,
-    sigterm_as_interrupt,
     surrogate_safe,
+    whole_record,
     write_jsonl,
 )
 from nlp_motioner.cli.parquet import TAG_COLUMNS, ParquetWriter, valid_date
@@ -132,6 +133,12 @@ class BatchRun:
                 self.failed += 1
                 report_error(rec["source"], rec["error"], keep_personal_data=True)
             yield rec
+
+    def keep(self, write: Callable[[dict[str, Any]], None], rec: dict[str, Any]) -> None:
+        """Write one record and count it, with Ctrl-C and SIGTERM held off until both are
+        done: the interrupt line's count is then the number of records in the output."""
+        with whole_record:
+            write(rec)
             self.done += 1
 
     def interrupted(self, output: str | None) -> None:
@@ -188,6 +195,23 @@ def _tag_record(doc: Document, keep_personal_data: bool = False) -> dict[str, An
 READ_TABLE = [("source", 50), ("file_kind", 9), ("pages", 5), ("sections", 60), ("items", 30)]
 
 
+def _read_row(table: TableWriter, rec: dict[str, Any]) -> None:
+    error = rec.get("error")
+    sections = rec.get("sections") or []
+    items = rec.get("items") or []
+    table.write(
+        {
+            "source": rec["source"],
+            "file_kind": rec["file_kind"],
+            "pages": rec.get("page_count", 0),
+            "sections": "ERROR: " + error
+            if error
+            else ", ".join(sec["role"] for sec in sections if not items) or "-",
+            "items": ", ".join(f"§{it['paragraph']}" for it in items),
+        }
+    )
+
+
 @click.command("read")
 @batch_command(output_options(("jsonl", "table"), "table"))
 @click.option("--text", "with_text", is_flag=True, help="Include the full text in JSONL records.")
@@ -204,7 +228,7 @@ def read_command(args: BatchArgs, fmt: str, output: str | None, with_text: bool)
         motioner read corpus/ --format jsonl -o structure.jsonl
     """
     safe_streams()
-    sigterm_as_interrupt()
+    handle_interrupts()
     batch = BatchRun(args)
     post = partial(
         _structure_record,
@@ -214,24 +238,9 @@ def read_command(args: BatchArgs, fmt: str, output: str | None, with_text: bool)
     try:
         with open_output(output) as fh:
             table = TableWriter(fh, READ_TABLE) if fmt == "table" else None
+            write = partial(write_jsonl, fh) if table is None else partial(_read_row, table)
             for rec in batch.records(post, do_tag=False):
-                if table is None:
-                    write_jsonl(fh, rec)
-                    continue
-                error = rec.get("error")
-                sections = rec.get("sections") or []
-                items = rec.get("items") or []
-                table.write(
-                    {
-                        "source": rec["source"],
-                        "file_kind": rec["file_kind"],
-                        "pages": rec.get("page_count", 0),
-                        "sections": "ERROR: " + error
-                        if error
-                        else ", ".join(sec["role"] for sec in sections if not items) or "-",
-                        "items": ", ".join(f"§{it['paragraph']}" for it in items),
-                    }
-                )
+                batch.keep(write, rec)
     except KeyboardInterrupt:
         batch.interrupted(output)
     batch.finish()
@@ -257,7 +266,8 @@ def _parquet_sink(output: str) -> Iterator[ParquetWriter]:
         try:
             yield writer
         except KeyboardInterrupt:
-            writer.close()  # the footer: the finished records form a valid file
+            with whole_record:  # a second signal must not cut the footer short
+                writer.close()  # the footer: the finished records form a valid file
             raise
         except BaseException:
             with contextlib.suppress(Exception):
@@ -300,28 +310,25 @@ def tag_command(args: BatchArgs, fmt: str, output: str | None, unordered: bool) 
         find corpus/ -name '*.txt' | motioner tag - -f table
     """
     safe_streams()
-    sigterm_as_interrupt()
+    handle_interrupts()
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs --output FILE")
     batch = BatchRun(args)
     sink = _parquet_sink(output) if fmt == "parquet" else open_output(output)
     try:
         with sink as fh:
-            writer: Any = None
+            write: Callable[[dict[str, Any]], None] = partial(write_jsonl, fh)
             if fmt == "parquet":
-                writer = fh
+                write = fh.write
             elif fmt == "csv":
-                writer = _CsvRecords(fh, list(TAG_COLUMNS))
+                write = _CsvRecords(fh, list(TAG_COLUMNS)).write
             elif fmt == "table":
-                writer = TableWriter(fh, TAG_TABLE)
+                write = TableWriter(fh, TAG_TABLE).write
             post = partial(_tag_record, keep_personal_data=args.keep_personal_data)
             for rec in batch.records(post, ordered=not unordered):
-                if writer is None:
-                    write_jsonl(fh, rec)
-                    continue
                 if rec.get("error") and fmt == "table":
                     rec["title"] = "ERROR: " + rec["error"]
-                writer.write(rec)
+                batch.keep(write, rec)
     except KeyboardInterrupt:
         batch.interrupted(output)
     batch.finish()
