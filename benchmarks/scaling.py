@@ -1,12 +1,18 @@
 """How far two processes beat one on this machine: raw extraction, our read stage, the whole
 per-file function.
 
-Splits the corpus PDFs into two halves of equal page count and runs each method once over
-all files in one process, then over the halves in two processes at once (no pool, no
-parent doing anything), printing the speed-up. It bounds what `tag --jobs 2` can reach
-here: a method that two processes speed up 1.7x cannot be run 1.8x faster by a pool.
+Splits a set of PDFs into two halves of equal page count and runs each method once over
+all files in one fresh process, then over the halves in two fresh processes at once (no
+pool, no parent doing anything), printing the speed-up. It bounds what `tag --jobs 2` can
+reach here: a method that two processes speed up 1.7x cannot be run 1.8x faster by a pool.
+The one-process column also bounds `tag --jobs 1` against raw extraction: the whole
+per-file function in one process, start-up included, with no pool and no writing.
+
+The sets are bench_tag.py's: (a) 40 small PDFs, where Python start-up and imports weigh
+most, and (b) the whole dev corpus.
 
     python benchmarks/scaling.py --repeat 3
+    python benchmarks/scaling.py --sets small --repeat 5
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import tempfile
 import time
 
 from _common import corpus_pdfs, count_pages, machine
+from bench_tag import small_pdfs
 
 METHODS = {
     "raw pypdfium2 get_text_range": """
@@ -63,26 +70,23 @@ def halves(pdfs: list[str]) -> tuple[list[str], list[str]]:
     return a, b
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=2, help="runs per method; the best is kept")
-    args = ap.parse_args()
-    pdfs = corpus_pdfs()
+def measure_set(label: str, pdfs: list[str], repeat: int) -> None:
     a, b = halves(pdfs)
-    print(f"machine: {machine()}")
-    print(f"{len(pdfs)} PDFs, halves of {count_pages(a)} and {count_pages(b)} pages")
+    print()
+    print(f"## {label}: {len(pdfs)} PDFs, halves of {count_pages(a)} and {count_pages(b)} pages")
+    print()
     with tempfile.TemporaryDirectory() as tmp:
         lists = {}
         for name, paths in (("all", pdfs), ("a", a), ("b", b)):
             lists[name] = os.path.join(tmp, f"{name}.txt")
             with open(lists[name], "w", encoding="utf-8") as fh:
                 fh.write("\n".join(paths))
-        print()
-        print("| method | one process s | two processes s | speed-up |")
-        print("|---|---|---|---|")
+        print("| method | one process s | two processes s | speed-up | one process × raw |")
+        print("|---|---|---|---|---|")
+        raw_one = None
         for name, code in METHODS.items():
             one = two = float("inf")
-            for _ in range(args.repeat):
+            for _ in range(repeat):
                 start = time.perf_counter()
                 subprocess.run([sys.executable, "-c", code, lists["all"]], check=True)
                 one = min(one, time.perf_counter() - start)
@@ -93,8 +97,27 @@ def main() -> None:
                 for proc in procs:
                     proc.wait()
                 two = min(two, time.perf_counter() - start)
-            print(f"| {name} | {one:.2f} | {two:.2f} | {one / two:.2f} |")
+            raw_one = raw_one or one
+            print(f"| {name} | {one:.2f} | {two:.2f} | {one / two:.2f} | {raw_one / one:.2f} |")
 
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=2, help="runs per method; the best is kept")
+    ap.add_argument(
+        "--sets",
+        choices=("both", "small", "all"),
+        default="both",
+        help="(a) 40 small PDFs, (b) all PDFs, or both (default)",
+    )
+    args = ap.parse_args()
+    pdfs = corpus_pdfs()
+    print(f"machine: {machine()}")
+    print(f"best of {args.repeat} runs per method")
+    if args.sets in ("both", "small"):
+        measure_set("(a) small PDFs", small_pdfs(pdfs), args.repeat)
+    if args.sets in ("both", "all"):
+        measure_set("(b) the whole dev corpus", pdfs, args.repeat)
 
 if __name__ == "__main__":
     main()
