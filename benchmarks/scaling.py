@@ -119,5 +119,6 @@ def main() -> None:
     if args.sets in ("both", "all"):
         measure_set("(b) the whole dev corpus", pdfs, args.repeat)
 
+
 if __name__ == "__main__":
     main()
