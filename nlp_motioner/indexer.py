@@ -20,6 +20,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from nlp_motioner.interrupts import uninterrupted
+
 if TYPE_CHECKING:  # pragma: no cover
     from nlp_motioner.record import Document
     from nlp_motioner.store import Store
@@ -154,12 +156,15 @@ class Indexer:
             if doc.error:
                 if skip_failure is not None and skip_failure(doc):
                     continue
-                self.counts["failed"] += 1
-                self.store.record_failure(doc.source, doc.error, doc.sha256)
+                with uninterrupted:
+                    self.store.record_failure(doc.source, doc.error, doc.sha256)
+                    self.counts["failed"] += 1
                 if on_failure is not None:
                     on_failure(doc.source, doc.error)
                 continue
-            self.counts[self.store.put(doc, source=doc.source)] += 1
+            # Stored and counted together: an interrupt's count is what the database holds.
+            with uninterrupted:
+                self.counts[self.store.put(doc, source=doc.source)] += 1
         return self.counts
 
     def _todo(

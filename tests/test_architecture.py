@@ -28,6 +28,7 @@ FOUNDATION = {
     "modelfile",
     "textmodel",  # the TF-IDF + LSA model search and themes share
     "casefold",  # case-insensitive literal search without IGNORECASE
+    "interrupts",  # Ctrl-C and SIGTERM held off while finished work is put down
 }
 
 # read -> structure -> tag -> record -> store -> analyse. A stage may import the

@@ -71,9 +71,10 @@ def index_command(args: BatchArgs, db: str | None, prune: bool, no_semantic: boo
     """
     from nlp_motioner.batch import WorkerStartError
     from nlp_motioner.cli.documents import collect_inputs, report_error
-    from nlp_motioner.cli.output import handle_interrupts, printable, safe_streams
+    from nlp_motioner.cli.output import printable, safe_streams
     from nlp_motioner.cli.progress import Progress
     from nlp_motioner.indexer import Indexer
+    from nlp_motioner.interrupts import handle_interrupts
 
     safe_streams()
     handle_interrupts()

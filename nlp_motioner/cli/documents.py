@@ -20,16 +20,15 @@ from nlp_motioner.cli.output import (
     TableWriter,
     Target,
     echo_err,
-    handle_interrupts,
     interruptible,
     open_output,
     safe_streams,
     surrogate_safe,
-    whole_record,
     write_jsonl,
 )
 from nlp_motioner.cli.parquet import TAG_COLUMNS, ParquetWriter, valid_date
 from nlp_motioner.cli.progress import Progress
+from nlp_motioner.interrupts import handle_interrupts, uninterrupted
 from nlp_motioner.privacy import mask, mask_document, mask_record
 from nlp_motioner.record import Document
 
@@ -137,7 +136,7 @@ class BatchRun:
     def keep(self, write: Callable[[dict[str, Any]], None], rec: dict[str, Any]) -> None:
         """Write one record and count it, with Ctrl-C and SIGTERM held off until both are
         done: the interrupt line's count is then the number of records in the output."""
-        with whole_record:
+        with uninterrupted:
             write(rec)
             self.done += 1
 
@@ -266,7 +265,7 @@ def _parquet_sink(output: str) -> Iterator[ParquetWriter]:
         try:
             yield writer
         except KeyboardInterrupt:
-            with whole_record:  # a second signal must not cut the footer short
+            with uninterrupted:  # a second signal must not cut the footer short
                 writer.close()  # the footer: the finished records form a valid file
             raise
         except BaseException:

@@ -27,6 +27,7 @@ import click
 
 # A file name as records show it is the indexer's rule too (the database keys rows by it).
 from nlp_motioner.indexer import surrogate_safe
+from nlp_motioner.interrupts import handle_interrupts
 
 # --- what reaches a terminal or a spreadsheet -----------------------------------------
 
@@ -77,53 +78,6 @@ def echo_err(message: str) -> None:
 
 
 # --- interrupts -----------------------------------------------------------------------
-
-
-class _WholeRecord:
-    """`with whole_record:` holds Ctrl-C and SIGTERM off while one record is written.
-
-    Python's buffered files run signal handlers between the chunks of a write; a
-    KeyboardInterrupt raised there drops the bytes the text layer had handed down, so
-    records counted as written went missing from the file (seen in CI: 1,119 records
-    in a file for 1,122 finished files). Inside the block the handler only notes the
-    signal; KeyboardInterrupt is raised when the record is whole.
-    """
-
-    depth = 0
-    pending = False
-
-    def __enter__(self) -> None:
-        self.depth += 1
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-        self.depth -= 1
-        if not self.depth and self.pending:
-            self.pending = False
-            if exc_type is None:  # an error already on its way ends the run anyway
-                raise KeyboardInterrupt
-        return False
-
-
-whole_record = _WholeRecord()
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    if whole_record.depth:
-        whole_record.pending = True
-        return
-    raise KeyboardInterrupt
-
-
-def handle_interrupts() -> None:
-    """SIGTERM stops a run the way Ctrl-C does: finished work is kept, exit status 130.
-
-    Both signals raise KeyboardInterrupt, except inside `with whole_record:`. A SIGINT
-    that the caller set to be ignored (a background job) stays ignored.
-    """
-    with contextlib.suppress(ValueError, OSError):  # not in the main thread: leave it
-        signal.signal(signal.SIGTERM, _interrupt)
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            signal.signal(signal.SIGINT, _interrupt)
 
 
 def interruptible(fn: Any) -> Any:

@@ -116,7 +116,8 @@ def test_a_signal_inside_a_write_loses_and_repeats_no_record(tmp_path, sig):
     # raised inside a buffered write drops (or, on a retried flush, repeats) records.
     from nlp_motioner.cli.documents import BatchRun
     from nlp_motioner.cli.options import BatchArgs
-    from nlp_motioner.cli.output import handle_interrupts, write_jsonl
+    from nlp_motioner.cli.output import write_jsonl
+    from nlp_motioner.interrupts import handle_interrupts
 
     (tmp_path / "a.txt").write_text(MOTION, encoding="utf-8")
     args = BatchArgs((str(tmp_path),), None, (), (), 1, False, 0, 0, None, False, True)

@@ -225,3 +225,46 @@ def test_impact_tokens_follow_a_replaced_file(tmp_path):
         assert old in impact_stems(store) and new not in impact_stems(store)
         store.put(_doc("Parkeringar, parkeringar och fler parkeringar vid torget.", parties=["M"]))
         assert new in impact_stems(store) and old not in impact_stems(store)
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_an_interrupt_as_a_file_commits_leaves_the_count_true(tmp_path, corpus, sig):
+    # The interrupt line says how many files were finished; a signal that lands just after
+    # a file's transaction commits must not leave that file stored but uncounted.
+    import os
+    import signal
+
+    from nlp_motioner.indexer import Indexer
+    from nlp_motioner.interrupts import handle_interrupts
+
+    seeds = sorted(str(p) for p in (corpus / "seeds").glob("*.txt"))
+    store = Store(tmp_path / "k.db")
+    put = store.put
+    calls = []
+
+    def put_then_signal(doc, **kw):
+        status = put(doc, **kw)
+        calls.append(status)
+        if len(calls) == 2:
+            os.kill(os.getpid(), getattr(signal, sig))
+        return status
+
+    store.put = put_then_signal
+    indexer = Indexer(store, jobs=1, timeout=None)
+    old = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        handle_interrupts()
+        with pytest.raises(KeyboardInterrupt):
+            indexer.index(seeds)
+    finally:
+        signal.signal(signal.SIGINT, old[0])
+        signal.signal(signal.SIGTERM, old[1])
+        store.close()
+    assert len(calls) == 2, "the signal did not stop the run at the second file"
+    conn = sqlite3.connect(tmp_path / "k.db")
+    try:
+        stored = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    finally:
+        conn.close()
+    assert stored == 2
+    assert sum(indexer.counts.values()) == stored
