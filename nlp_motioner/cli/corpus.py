@@ -74,10 +74,8 @@ def index_command(args: BatchArgs, db: str | None, prune: bool, no_semantic: boo
     from nlp_motioner.cli.output import printable, safe_streams
     from nlp_motioner.cli.progress import Progress
     from nlp_motioner.indexer import Indexer
-    from nlp_motioner.interrupts import handle_interrupts
 
     safe_streams()
-    handle_interrupts()
     path = db_path(db)
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):

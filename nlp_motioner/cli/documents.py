@@ -28,7 +28,7 @@ from nlp_motioner.cli.output import (
 )
 from nlp_motioner.cli.parquet import TAG_COLUMNS, ParquetWriter, valid_date
 from nlp_motioner.cli.progress import Progress
-from nlp_motioner.interrupts import handle_interrupts, uninterrupted
+from nlp_motioner.interrupts import uninterrupted
 from nlp_motioner.privacy import mask, mask_document, mask_record
 from nlp_motioner.record import Document
 
@@ -227,7 +227,6 @@ def read_command(args: BatchArgs, fmt: str, output: str | None, with_text: bool)
         motioner read corpus/ --format jsonl -o structure.jsonl
     """
     safe_streams()
-    handle_interrupts()
     batch = BatchRun(args)
     post = partial(
         _structure_record,
@@ -309,7 +308,6 @@ def tag_command(args: BatchArgs, fmt: str, output: str | None, unordered: bool) 
         find corpus/ -name '*.txt' | motioner tag - -f table
     """
     safe_streams()
-    handle_interrupts()
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs --output FILE")
     batch = BatchRun(args)
